@@ -1,0 +1,34 @@
+"""Emulation (thi đua) scoring and awards platform.
+
+``create_app(overrides)`` builds the Flask application: configuration
+(defaults ← ``EMULATION_*`` environment ← overrides), database, extensions,
+blueprints, the route policy and the CLI.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, build_config
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    config = build_config(overrides)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=config["INSTANCE_PATH"],
+    )
+    app.config.update(config)
+
+    from .database import init_database
+    from .extensions import configure_huey
+    from .web import init_web
+
+    init_database(config)
+    configure_huey(config)
+    init_web(app)
+    from . import tasks  # noqa: F401  registers the background tasks on the queue
+    return app

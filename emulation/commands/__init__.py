@@ -1,0 +1,12 @@
+"""CLI commands, one module per group, all registered on the ``emulation`` FlaskGroup."""
+from __future__ import annotations
+
+import click
+
+
+def register_commands(cli: click.Group) -> None:
+    from . import criteria, db, demo, org, serve, users
+
+    for module in (db, criteria, org, users, demo, serve):
+        for command in module.COMMANDS:
+            cli.add_command(command)

@@ -1,0 +1,91 @@
+"""The database: one deferred proxy that every model uses, bound by ``init_database``.
+
+SQLite is the embedded default: WAL journal, foreign keys on, a busy timeout, and
+``atomic()`` blocks that begin ``IMMEDIATE`` so two writers queue instead of
+failing half-way with "database is locked". PostgreSQL runs the same code through
+a connection pool when ``DATABASE_URL`` says ``postgresql://…``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from peewee import Database, DatabaseProxy, SqliteDatabase
+from playhouse.db_url import parse
+from playhouse.pool import PooledPostgresqlDatabase
+
+db = DatabaseProxy()
+T = TypeVar("T")
+
+
+def make_database(url: str, *, pool_size: int = 16, busy_timeout_ms: int = 15000) -> Database:
+    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else ":memory:"
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(
+            path,
+            lock_type="IMMEDIATE",
+            timeout=busy_timeout_ms / 1000,
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+                "synchronous": "normal",
+                "cache_size": -32000,
+            },
+        )
+    if url.startswith(("postgres://", "postgresql://")):
+        params = parse(url)
+        return PooledPostgresqlDatabase(
+            params.pop("database"), max_connections=pool_size, stale_timeout=300,
+            timeout=30, **params)
+    raise ValueError(f"DATABASE_URL không được hỗ trợ: {url!r} (dùng sqlite:/// hoặc postgresql://)")
+
+
+def init_database(config: dict[str, Any]) -> Database:
+    """Bind the global proxy to the database the configuration names."""
+    database = make_database(config["DATABASE_URL"], pool_size=config["DB_POOL_SIZE"],
+                             busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"])
+    current = db.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    if isinstance(current, PooledPostgresqlDatabase):
+        current.close_all()
+    db.initialize(database)
+    return database
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def in_transaction(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator: run ``fn`` in one write transaction (IMMEDIATE on SQLite)."""
+    from functools import wraps
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with db.atomic():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+class connected:
+    """Context manager: use the open connection, or open one and close it after.
+
+    Unlike ``db.connection_context()`` it never closes a connection it did not open,
+    so a task run in-process inside a request leaves the request's connection alone.
+    """
+
+    def __enter__(self) -> "connected":
+        self.opened = db.is_closed()
+        if self.opened:
+            db.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.opened and not db.is_closed():
+            db.close()

@@ -1,0 +1,22 @@
+"""Peewee models. ``ALL_MODELS`` lists them in dependency order."""
+from .accounts import CAMPAIGN_ROLES, ROLES, LoginAttempt, LoginSession, RoleGrant, User
+from .audit import AuditEvent
+from .awards import AwardRule, Certificate, Decision
+from .base import BaseModel, FixedDecimalField, utcnow
+from .campaign import Campaign, CampaignUnit
+from .criteria import CriteriaSet, Criterion
+from .org import Cluster, Person, Unit
+from .review import CONFLICT_KINDS, Assignment, Conflict, Review, Score
+from .submission import SUBMISSION_STATES, Evidence, Nomination, SelfScore, Submission
+
+ALL_MODELS = [
+    Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit,
+    User, RoleGrant, LoginSession, LoginAttempt,
+    Submission, SelfScore, Evidence, Nomination,
+    Assignment, Conflict, Review, Score,
+    AwardRule, Decision, Certificate, AuditEvent,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "BaseModel", "FixedDecimalField", "utcnow", "ROLES", "CAMPAIGN_ROLES",
+    "CONFLICT_KINDS", "SUBMISSION_STATES"]

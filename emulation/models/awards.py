@@ -1,0 +1,64 @@
+"""Awards: award rules (hình thức khen thưởng), decisions and certificates."""
+from __future__ import annotations
+
+from peewee import (BooleanField, CharField, Check, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .accounts import User
+from .base import BaseModel, FixedDecimalField, utcnow
+from .campaign import Campaign
+from .submission import Submission
+
+
+class AwardRule(BaseModel):
+    """A title with its target, eligibility and quota, applied in precedence order."""
+    campaign = ForeignKeyField(Campaign, backref="award_rules", on_delete="CASCADE")
+    precedence = IntegerField()
+    title = CharField(max_length=300)
+    form = CharField(max_length=12, constraints=[Check("form IN ('bang-khen', 'giay-khen')")])
+    target = CharField(max_length=20, constraints=[Check("target IN ('collective', 'individual')")])
+    min_band = CharField(max_length=60, default="")
+    min_score = FixedDecimalField(default=0)
+    quota_kind = CharField(max_length=8, constraints=[Check("quota_kind IN ('count', 'percent')")])
+    quota_value = IntegerField(constraints=[Check("quota_value >= 0")])
+    per_cluster = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("campaign", "precedence"), True),)
+
+
+class Decision(BaseModel):
+    """Quyết định khen thưởng: the numbered act approving a list of awards."""
+    campaign = ForeignKeyField(Campaign, backref="decisions", on_delete="RESTRICT")
+    number = CharField(max_length=40)                # 1234/QĐ-UBND
+    authority = CharField(max_length=200)
+    signed_on = DateField(null=True)
+    signer_title = CharField(max_length=200, default="")
+    signer_name = CharField(max_length=200, default="")
+    state = CharField(max_length=10, default="draft", constraints=[
+        Check("state IN ('draft', 'approved')")])
+    approved_at = DateTimeField(null=True)
+    approved_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("authority", "number"), True),)
+
+
+class Certificate(BaseModel):
+    """An issued award: numbered gaplessly within its decision, verifiable, revocable."""
+    decision = ForeignKeyField(Decision, backref="certificates", on_delete="RESTRICT")
+    number = IntegerField(constraints=[Check("number >= 1")])
+    rule = ForeignKeyField(AwardRule, on_delete="RESTRICT")
+    submission = ForeignKeyField(Submission, on_delete="RESTRICT")
+    golden_book_no = CharField(max_length=40, default="")    # Sổ vàng số
+    verify_code = CharField(max_length=64, unique=True)
+    recipient_name = CharField(max_length=300)
+    recipient_detail = TextField(default="")
+    achievement = TextField(default="")
+    pdf_sha256 = CharField(max_length=64, default="")
+    issued_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+    revoke_reason = TextField(default="")
+
+    class Meta:
+        indexes = ((("decision", "number"), True), (("decision", "submission", "rule"), True))

@@ -1,0 +1,73 @@
+"""Submissions (hồ sơ tự đánh giá), self-scores, evidence and nominations."""
+from __future__ import annotations
+
+from peewee import (BigIntegerField, CharField, Check, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .accounts import User
+from .base import BaseModel, FixedDecimalField, utcnow
+from .campaign import Campaign
+from .criteria import Criterion
+from .org import Person, Unit
+
+SUBMISSION_STATES = ("draft", "submitted", "returned", "locked")
+
+
+class Submission(BaseModel):
+    """A unit's (collective) or a nominee's (individual) self-assessment.
+
+    ``subject_key`` is ``unit:<id>`` or ``person:<id>``, unique per campaign, so a
+    subject has exactly one submission per campaign. ``version`` grows on every
+    save; a save carrying an older version is refused (stale form).
+    """
+    campaign = ForeignKeyField(Campaign, backref="submissions", on_delete="CASCADE")
+    target = CharField(max_length=20, constraints=[Check("target IN ('collective', 'individual')")])
+    unit = ForeignKeyField(Unit, backref="submissions", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, backref="submissions", on_delete="RESTRICT")
+    subject_key = CharField(max_length=40)
+    state = CharField(max_length=12, default="draft", constraints=[
+        Check("state IN ('draft', 'submitted', 'returned', 'locked')")])
+    version = IntegerField(default=1)
+    submitted_at = DateTimeField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("campaign", "subject_key"), True),)
+        constraints = [Check("(target = 'individual') = (person_id IS NOT NULL)")]
+
+
+class SelfScore(BaseModel):
+    """The unit's own value and explanation for one criterion."""
+    submission = ForeignKeyField(Submission, backref="self_scores", on_delete="CASCADE")
+    criterion = ForeignKeyField(Criterion, on_delete="RESTRICT")
+    value = FixedDecimalField(null=True, constraints=[Check("value IS NULL OR value >= 0")])
+    explanation = TextField(default="")
+
+    class Meta:
+        indexes = ((("submission", "criterion"), True),)
+
+
+class Evidence(BaseModel):
+    """Minh chứng: an uploaded file, stored content-addressed under its SHA-256."""
+    submission = ForeignKeyField(Submission, backref="evidence", on_delete="CASCADE")
+    criterion = ForeignKeyField(Criterion, null=True, on_delete="RESTRICT")
+    sha256 = CharField(max_length=64, index=True)
+    original_name = CharField(max_length=255)
+    size = BigIntegerField(constraints=[Check("size > 0")])
+    content_type = CharField(max_length=100)
+    uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
+    uploaded_at = DateTimeField(default=utcnow)
+
+
+class Nomination(BaseModel):
+    """Đề nghị cá nhân tiêu biểu: a unit proposes one of its people."""
+    campaign = ForeignKeyField(Campaign, backref="nominations", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, on_delete="RESTRICT")
+    position = CharField(max_length=200, default="")
+    achievements = TextField(default="")
+    submission = ForeignKeyField(Submission, null=True, unique=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("campaign", "person"), True),)

@@ -1,0 +1,20 @@
+"""Shared form pieces: Vietnamese validators and field helpers."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import validators
+
+REQUIRED = validators.InputRequired(message=_l("Vui lòng nhập thông tin này."))
+
+
+def length(maximum: int):
+    return validators.Length(max=maximum, message=_l("Tối đa %(max)d ký tự.", max=maximum))
+
+
+def apply_service_error(form, error) -> bool:
+    """Attach a ServiceError to the form field it names; False when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return False
+    field.errors = list(field.errors) + [error.message]
+    return True

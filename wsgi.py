@@ -1,0 +1,3 @@
+from emulation import create_app
+
+app = create_app()
