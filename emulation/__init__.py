@@ -27,7 +27,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .extensions import configure_huey
     from .web import init_web
 
+    from .services.accounts import configure_hasher
+
     init_database(config)
+    configure_hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])
     configure_huey(config)
     init_web(app)
     from . import tasks  # noqa: F401  registers the background tasks on the queue

@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "SESSION_IDLE_MINUTES": 480,
     "PASSWORD_MIN_LENGTH": 10,
+    "ARGON2_TIME_COST": 3,         # argon2-cffi defaults (RFC 9106 low-memory profile)
+    "ARGON2_MEMORY_KIB": 65536,
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,

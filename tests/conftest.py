@@ -86,17 +86,19 @@ def app_config(database_url, tmp_path) -> dict:
         "DATABASE_URL": database_url,
         "HUEY_IMMEDIATE": True,
         "PASSWORD_MIN_LENGTH": 10,
+        "ARGON2_TIME_COST": 1,          # still argon2id, cheaper: tests create many users
+        "ARGON2_MEMORY_KIB": 8192,
     }
 
 
 @pytest.fixture
 def app(app_config):
+    """The application. No app context is held open: Flask would reuse it for every
+    request, sharing ``g`` (and the logged-in user) between test clients."""
     app = create_app(app_config)
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield app
-        if not db.is_closed():
-            db.close()
+    yield app
+    if not db.is_closed():
+        db.close()
 
 
 @pytest.fixture

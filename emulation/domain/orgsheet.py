@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -173,6 +173,7 @@ def validate_rows(kind: str, rows: Iterable[tuple[int, Mapping[str, str]]],
     first_row: dict[str, int] = {}
     folded_refs = {code.lower(): code for code in references}
     key_column = KEY_COLUMN[kind]
+    order = {c.key: i for i, c in enumerate(COLUMNS[kind])}
     for number, cells in rows:
         found: list[Problem] = []
 
@@ -180,18 +181,8 @@ def validate_rows(kind: str, rows: Iterable[tuple[int, Mapping[str, str]]],
             found.append(Problem(number, column, template,
                                  tuple((k, str(v)) for k, v in params.items())))
 
-        record = {key: value for key, value in cells.items()}
-        for column in COLUMNS[kind]:
-            if column.key not in record:
-                continue
-            value = record[column.key]
-            if not value:
-                if column.required:
-                    add(column.key, REQUIRED)
-            elif column.code and not CODE_RE.fullmatch(value):
-                add(column.key, BAD_CODE, value=value, suggestion=suggest_code(value))
-            elif len(value) > column.max_length:
-                add(column.key, TOO_LONG, length=len(value), limit=column.max_length)
+        record = dict(cells)
+        _check_cells(kind, record, add)
         code = record.get(key_column, "")
         if code and CODE_RE.fullmatch(code):
             if code in first_row:
@@ -199,23 +190,38 @@ def validate_rows(kind: str, rows: Iterable[tuple[int, Mapping[str, str]]],
             else:
                 first_row[code] = number
         _check_reference(kind, record, references, folded_refs, add)
-        if "gender" in record:
-            gender = GENDERS.get(fold(record["gender"]))
-            if gender is None:
-                add("gender", BAD_GENDER, value=record["gender"])
-            else:
-                record["gender"] = gender
-        email = record.get("email", "")
-        if email and not EMAIL_RE.fullmatch(email):
-            add("email", BAD_EMAIL, value=email)
-        problems.extend(found)
+        problems.extend(sorted(found, key=lambda p: order[p.column]))
         if not found:
             records.append({**record, "_row": str(number)})
     return records, problems
 
 
+def _check_cells(kind: str, record: dict[str, str], add: Callable[..., None]) -> None:
+    """Required, code shape, length, gender (normalised in place to M/F/""), e-mail shape."""
+    for column in COLUMNS[kind]:
+        value = record.get(column.key)
+        if value is None:
+            continue
+        if not value:
+            if column.required:
+                add(column.key, REQUIRED)
+        elif column.code and not CODE_RE.fullmatch(value):
+            add(column.key, BAD_CODE, value=value, suggestion=suggest_code(value))
+        elif len(value) > column.max_length:
+            add(column.key, TOO_LONG, length=len(value), limit=column.max_length)
+    if "gender" in record:
+        gender = GENDERS.get(fold(record["gender"]))
+        if gender is None:
+            add("gender", BAD_GENDER, value=record["gender"])
+        else:
+            record["gender"] = gender
+    email = record.get("email", "")
+    if email and not EMAIL_RE.fullmatch(email):
+        add("email", BAD_EMAIL, value=email)
+
+
 def _check_reference(kind: str, record: Mapping[str, str], references: Collection[str],
-                     folded: Mapping[str, str], add: Any) -> None:
+                     folded: Mapping[str, str], add: Callable[..., None]) -> None:
     column = REFERENCE.get(kind)
     value = record.get(column or "", "")
     if not column or not value or not CODE_RE.fullmatch(value) or value in references:

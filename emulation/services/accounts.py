@@ -19,6 +19,14 @@ hasher = PasswordHasher()
 _DUMMY_HASH = hasher.hash("not-a-real-password")
 
 
+def configure_hasher(time_cost: int, memory_kib: int) -> None:
+    """Set the argon2id cost (lower only in tests); existing hashes are upgraded at login."""
+    global hasher, _DUMMY_HASH
+    if (hasher.time_cost, hasher.memory_cost) != (time_cost, memory_kib):
+        hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        _DUMMY_HASH = hasher.hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
     return hasher.hash(password)
 

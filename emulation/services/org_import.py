@@ -71,7 +71,8 @@ def read_sheet(filename: str, data: bytes, kind: str) -> list[tuple[int, dict[st
     for number, cells in lines:
         if len(rows) >= MAX_ROWS:
             raise ServiceError(_("Tệp «%(f)s» có hơn %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp "
-                                 "nhỏ hơn rồi nhập lần lượt.", f=filename, n=f"{MAX_ROWS:,}".replace(",", ".")))
+                                 "nhỏ hơn rồi nhập lần lượt.",
+                                 f=filename, n=f"{MAX_ROWS:,}".replace(",", ".")))
         rows.append((number, {key: cells[i] if i < len(cells) else ""
                               for i, key in mapping.items()}))
     if not rows:

@@ -111,9 +111,10 @@ def password():
                     flash(error.message, "error")
             else:
                 # Every session ended with the change; this one continues under a new token.
-                current_user.session_token = accounts.start_session(
-                    current_user, client_ip(), request.headers.get("User-Agent", ""))
-                login_user(current_user)
+                user = current_user._get_current_object()  # not the proxy: login_user stores it
+                user.session_token = accounts.start_session(
+                    user, client_ip(), request.headers.get("User-Agent", ""))
+                login_user(user)
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
                 return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

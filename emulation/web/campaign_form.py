@@ -11,7 +11,7 @@ from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultip
 from ..domain.policy import Band, ScoringPolicy, parse_decimal
 from ..models import Campaign, Cluster, CriteriaSet
 from ..services.campaigns import CampaignInput, to_local
-from .forms import REQUIRED, length
+from .forms import REQUIRED, choices, length
 
 DT = "%Y-%m-%dT%H:%M"
 
@@ -36,14 +36,14 @@ class CampaignForm(FlaskForm):
     w_self = _decimal_field(_l("Trọng số tự đánh giá"))
     w_peer = _decimal_field(_l("Trọng số chấm chéo"))
     w_leader = _decimal_field(_l("Trọng số hội đồng (lãnh đạo)"))
-    aggregation = SelectField(_l("Cách tổng hợp điểm của nhiều người chấm"), choices=[
+    aggregation = SelectField(_l("Cách tổng hợp điểm của nhiều người chấm"), choices=choices([
         ("mean", _l("Trung bình cộng")), ("median", _l("Trung vị")),
-        ("trimmed", _l("Bỏ điểm cao nhất và thấp nhất"))])
+        ("trimmed", _l("Bỏ điểm cao nhất và thấp nhất"))]))
     trim_min = IntegerField(_l("Số phiếu tối thiểu để bỏ cao nhất/thấp nhất"), validators=[REQUIRED])
     min_peer = IntegerField(_l("Số phiếu chấm chéo tối thiểu"), validators=[REQUIRED])
     min_leader = IntegerField(_l("Số phiếu hội đồng tối thiểu"), validators=[REQUIRED])
-    normalize = SelectField(_l("Chuẩn hóa điểm theo người chấm"), choices=[
-        ("none", _l("Không")), ("zscore", _l("Chuẩn hóa z-score"))])
+    normalize = SelectField(_l("Chuẩn hóa điểm theo người chấm"), choices=choices([
+        ("none", _l("Không")), ("zscore", _l("Chuẩn hóa z-score"))]))
     disagreement_pct = _decimal_field(_l("Ngưỡng chênh lệch giữa người chấm (% điểm tối đa)"))
     inflation_pct = _decimal_field(_l("Ngưỡng tự chấm cao (% điểm tối đa)"))
     bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED])
@@ -57,10 +57,10 @@ class CampaignForm(FlaskForm):
 
     def load_choices(self) -> None:
         sets = list(CriteriaSet.select().order_by(CriteriaSet.code, CriteriaSet.version.desc()))
-        self.collective_set_id.choices = [(s.id, s.label) for s in sets if s.target == "collective"]
-        self.individual_set_id.choices = [(0, _l("— Không có —"))] + [
-            (s.id, s.label) for s in sets if s.target == "individual"]
-        self.clusters.choices = [(c.id, f"{c.code} – {c.name}") for c in Cluster.ordered()]
+        self.collective_set_id.choices = choices((s.id, s.label) for s in sets if s.target == "collective")
+        self.individual_set_id.choices = choices([(0, _l("— Không có —"))] + [
+            (s.id, s.label) for s in sets if s.target == "individual"])
+        self.clusters.choices = choices((c.id, f"{c.code} – {c.name}") for c in Cluster.ordered())
 
     def bands_problem(self) -> list[Band] | None:
         bands = []

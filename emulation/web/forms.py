@@ -18,3 +18,9 @@ def apply_service_error(form, error) -> bool:
         return False
     field.errors = list(field.errors) + [error.message]
     return True
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as WTForms ``SelectChoice`` objects (tuples are deprecated in 3.3)."""
+    from wtforms import SelectChoice
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -13,7 +13,7 @@ from ..models import Cluster, Person, Unit
 from ..services import ServiceError
 from ..services import org as service
 from ..services import org_import
-from .forms import REQUIRED, apply_service_error, length
+from .forms import REQUIRED, apply_service_error, choices, length
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 PAGE_SIZE = 100
@@ -37,7 +37,7 @@ class UnitForm(FlaskForm):
 class PersonForm(FlaskForm):
     staff_code = StringField(_l("Mã cán bộ"), validators=[REQUIRED, length(40)])
     full_name = StringField(_l("Họ và tên"), validators=[REQUIRED, length(200)])
-    gender = SelectField(_l("Giới tính"), choices=[("", _l("— Không ghi —")), ("M", _l("Nam")), ("F", _l("Nữ"))])
+    gender = SelectField(_l("Giới tính"), choices=choices([("", _l("— Không ghi —")), ("M", _l("Nam")), ("F", _l("Nữ"))]))
     position = StringField(_l("Chức vụ"), validators=[length(200)])
     unit = SelectField(_l("Đơn vị"), coerce=int)
     email = StringField(_l("Thư điện tử"), validators=[length(200)])
@@ -46,8 +46,8 @@ class PersonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField(_l("Loại dữ liệu"), choices=[
-        ("clusters", _l("Cụm thi đua")), ("units", _l("Đơn vị")), ("people", _l("Cán bộ"))])
+    kind = SelectField(_l("Loại dữ liệu"), choices=choices([
+        ("clusters", _l("Cụm thi đua")), ("units", _l("Đơn vị")), ("people", _l("Cán bộ"))]))
     file = FileField(_l("Tệp .xlsx hoặc .csv"), validators=[FileRequired(_l("Chọn một tệp."))])
 
 
@@ -74,12 +74,12 @@ def _edit(model, instance, form, template: str, list_endpoint: str, **context):
 
 
 def _cluster_choices(form: UnitForm) -> None:
-    form.cluster.choices = [(0, _l("— Chưa xếp cụm —"))] + [
-        (c.id, f"{c.code} – {c.name}") for c in Cluster.ordered()]
+    form.cluster.choices = choices([(0, _l("— Chưa xếp cụm —"))] + [
+        (c.id, f"{c.code} – {c.name}") for c in Cluster.ordered()])
 
 
 def _unit_choices(form: PersonForm) -> None:
-    form.unit.choices = [(u.id, f"{u.code} – {u.name}") for u in Unit.select().order_by(Unit.name)]
+    form.unit.choices = choices((u.id, f"{u.code} – {u.name}") for u in Unit.select().order_by(Unit.name))
 
 
 @bp.route("/clusters")

@@ -12,7 +12,7 @@ from wtforms.validators import Optional, Regexp
 
 from ..models import Campaign, RoleGrant, Unit, User
 from ..services import ServiceError, accounts
-from .forms import REQUIRED, apply_service_error, length
+from .forms import REQUIRED, apply_service_error, choices, length
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -34,15 +34,16 @@ class UserForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    role = SelectField(_l("Vai trò"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Vai trò"), choices=choices(ROLE_LABELS.items()))
     unit = SelectField(_l("Đơn vị (cho cán bộ thi đua)"), coerce=int)
     campaign = SelectField(_l("Phong trào (cho người chấm)"), coerce=int)
 
     def load_choices(self) -> None:
-        self.unit.choices = [(0, "—")] + [(u.id, f"{u.code} – {u.name}")
-                                          for u in Unit.select().where(Unit.active == True)  # noqa: E712
-                                          .order_by(Unit.name)]
-        self.campaign.choices = [(0, "—")] + [(c.id, c.title) for c in Campaign.select().order_by(Campaign.title)]
+        self.unit.choices = choices([(0, "—")] + [(u.id, f"{u.code} – {u.name}")
+                                                  for u in Unit.select().where(Unit.active == True)  # noqa: E712
+                                                  .order_by(Unit.name)])
+        self.campaign.choices = choices([(0, "—")] + [(c.id, c.title)
+                                                      for c in Campaign.select().order_by(Campaign.title)])
 
 
 class ResetForm(FlaskForm):

@@ -106,13 +106,13 @@ def test_every_problem_is_listed_and_rows_counted(app, make):
     make.unit(code="U1")
     error = refused("people", "cb.csv", csv_bytes(
         PEOPLE_HEADER,
-        ["P1", "", "X", "", "U9", "a@b", ""],       # row 2: three problems
+        ["P1", "", "X", "", "U9", "a@b", ""],       # row 2: four problems
         ["P2", "Trần B", "", "", "U1", "", ""],     # row 3: fine
         [""] * 7,                                   # row 4: blank, skipped
         ["P1", "Lê C", "", "", "U1", "", ""]))      # row 5: duplicate of row 2
     assert error.message.startswith("Chưa nhập: 2 dòng có lỗi.")
     assert [p.split(":")[0] for p in error.problems] == [
-        "Dòng 2 – cột «Họ và tên»", "Dòng 2 – cột «Mã đơn vị»", "Dòng 2 – cột «Giới tính»",
+        "Dòng 2 – cột «Họ và tên»", "Dòng 2 – cột «Giới tính»", "Dòng 2 – cột «Mã đơn vị»",
         "Dòng 2 – cột «Email»", "Dòng 5 – cột «Mã cán bộ»"]
     assert "trùng với dòng 2" in error.problems[-1]
 
@@ -180,14 +180,16 @@ def test_clusters_units_people_from_xlsx(app, make):
         "Phường Thanh Xuân Bắc", "phường", "Quận Thanh Xuân", "CUM-TX", True)
     assert Unit.get(Unit.code == "HB").cluster is None
     import_org_sheet(None, "people", "cb.xlsx", xlsx(
-        PEOPLE_HEADER, ["TXB-001", "Nguyễn Thị Lan", "Nữ", "Chuyên viên", "TXB", "lan@tx.gov.vn", "0912345678"],
+        PEOPLE_HEADER,
+        ["TXB-001", "Nguyễn Thị Lan", "Nữ", "Chuyên viên", "TXB", "lan@tx.gov.vn", "0912345678"],
         ["TXB-002", "Trần Văn Nam", "nam", "", "TXB", None, None],
         ["HB-001", "Lê An", None, "", "HB", "", ""]))
     lan = Person.get(Person.staff_code == "TXB-001")
     assert (lan.gender, lan.honorific, lan.unit.code, lan.email, lan.phone) == (
         "F", "Bà", "TXB", "lan@tx.gov.vn", "0912345678")
     assert [p.gender for p in Person.select().order_by(Person.staff_code)] == ["", "F", "M"]
-    event = AuditEvent.select().where(AuditEvent.action == "org.import").order_by(AuditEvent.id.desc()).get()
+    event = (AuditEvent.select().where(AuditEvent.action == "org.import")
+             .order_by(AuditEvent.id.desc()).get())
     assert event.object_type == "people" and '"created": 3' in event.new and "cb.xlsx" in event.new
 
 
@@ -224,9 +226,11 @@ def test_upsert_updates_by_code_and_keeps_active(app, make, cum):
 
 def test_absent_columns_are_left_alone(app, make, cum):
     unit = make.unit(code="TXB", name="Cũ", kind="phường", district="Quận Thanh Xuân", cluster=cum)
-    import_org_sheet(None, "units", "dv.csv", csv_bytes(["code", "name"], ["TXB", "Mới"], ["N1", "Mới 1"]))
+    data = csv_bytes(["code", "name"], ["TXB", "Mới"], ["N1", "Mới 1"])
+    import_org_sheet(None, "units", "dv.csv", data)
     unit = Unit.get_by_id(unit.id)
-    assert (unit.name, unit.kind, unit.district, unit.cluster_id) == ("Mới", "phường", "Quận Thanh Xuân", cum.id)
+    assert (unit.name, unit.kind, unit.district, unit.cluster_id) == (
+        "Mới", "phường", "Quận Thanh Xuân", cum.id)
     assert Unit.get(Unit.code == "N1").kind == ""
 
 
@@ -256,20 +260,23 @@ def test_person_moves_unit_on_update(app, make):
     ["code", "Name", "KIND", "District", "cluster"],
 ])
 def test_header_aliases(app, cum, header):
-    import_org_sheet(None, "units", "dv.xlsx", xlsx(header, ["TXB", "Phường TXB", "phường", "Quận TX", "CUM-TX"]))
+    row = ["TXB", "Phường TXB", "phường", "Quận TX", "CUM-TX"]
+    import_org_sheet(None, "units", "dv.xlsx", xlsx(header, row))
     unit = Unit.get(Unit.code == "TXB")
-    assert (unit.name, unit.kind, unit.district, unit.cluster_id) == ("Phường TXB", "phường", "Quận TX", cum.id)
+    assert [unit.code, unit.name, unit.kind, unit.district, unit.cluster.code] == row
 
 
 def test_unknown_columns_ignored_and_title_rows_above_header(app):
-    rows = read_sheet("c.xlsx", xlsx(["DANH SÁCH CỤM THI ĐUA NĂM 2026"], [], ["STT", "Mã cụm", "Tên cụm", "Ghi chú"],
-                                     [1, "C1", "Cụm 1", "x"]), "clusters")
+    data = xlsx(["DANH SÁCH CỤM THI ĐUA NĂM 2026"], [], ["STT", "Mã cụm", "Tên cụm", "Ghi chú"],
+                [1, "C1", "Cụm 1", "x"])
+    rows = read_sheet("c.xlsx", data, "clusters")
     assert rows == [(4, {"code": "C1", "name": "Cụm 1"})]
 
 
 def test_numeric_code_cells_become_text(app, make):
     make.unit(code="101")
-    rows = read_sheet("cb.xlsx", xlsx(PEOPLE_HEADER, [7, "Lê A", "M", "", 101.0, "", 912345678]), "people")
+    data = xlsx(PEOPLE_HEADER, [7, "Lê A", "M", "", 101.0, "", 912345678])
+    rows = read_sheet("cb.xlsx", data, "people")
     assert rows[0][1]["staff_code"] == "7" and rows[0][1]["unit"] == "101"
     assert rows[0][1]["phone"] == "912345678"
     import_org_sheet(None, "people", "cb.xlsx", xlsx(PEOPLE_HEADER, [7, "Lê A", "M", "", 101.0, "", None]))
@@ -279,8 +286,8 @@ def test_numeric_code_cells_become_text(app, make):
 def test_decomposed_vietnamese_is_normalised(app):
     import unicodedata
     nfd = unicodedata.normalize("NFD", "Cụm Hoàn Kiếm")
-    import_org_sheet(None, "clusters", "c.csv", csv_bytes([unicodedata.normalize("NFD", "Mã cụm"), "Tên cụm"],
-                                                          ["HK", nfd]))
+    header = [unicodedata.normalize("NFD", "Mã cụm"), "Tên cụm"]
+    import_org_sheet(None, "clusters", "c.csv", csv_bytes(header, ["HK", nfd]))
     assert Cluster.get(Cluster.code == "HK").name == "Cụm Hoàn Kiếm"
 
 
