@@ -33,5 +33,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     configure_hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])
     configure_huey(config)
     init_web(app)
+    from .commands import register_commands
+
+    register_commands(app.cli)
     from . import tasks  # noqa: F401  registers the background tasks on the queue
     return app

@@ -5,16 +5,12 @@ import click
 from flask.cli import FlaskGroup
 
 from . import create_app
-from .commands import register_commands
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True,
              add_version_option=False)
 def cli() -> None:
     """Nền tảng thi đua – khen thưởng (emulation)."""
-
-
-register_commands(cli)
 
 
 if __name__ == "__main__":  # python -m emulation.cli …

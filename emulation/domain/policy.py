@@ -129,7 +129,7 @@ def validate_policy(p: ScoringPolicy) -> list[PolicyProblem]:
     total = sum(weights.values(), Decimal(0))
     if total != 1:
         problems.append(PolicyProblem("w_self", N_(
-            "Tổng các trọng số (tự đánh giá + chấm chéo + lãnh đạo) phải bằng 1; hiện là {total}."),
+            "Tổng các trọng số (tự đánh giá + chấm chéo + hội đồng) phải bằng 1; hiện là {total}."),
             (("total", _vn(total)),)))
     if p.aggregation not in AGGREGATIONS:
         problems.append(PolicyProblem("aggregation", N_("Cách tổng hợp điểm không hợp lệ.")))

@@ -144,8 +144,10 @@ def describe(campaign: Campaign, now: dt.datetime | None = None) -> dict[str, An
     current = phase(campaign, now)
     deadline = {"before": campaign.submission_opens, "submission": campaign.submission_closes,
                 "review": campaign.review_closes, "council": campaign.council_closes}.get(current)
-    return {"campaign": campaign, "phase": current, "deadline": deadline,
-            "days_left": (deadline - now).days if deadline else None}
+    days_left = None
+    if deadline:  # a deadline 13 days 23 hours away is "còn 14 ngày", never less than it is
+        days_left = -(-(deadline - now) // dt.timedelta(days=1))
+    return {"campaign": campaign, "phase": current, "deadline": deadline, "days_left": days_left}
 
 
 def overview() -> list[dict[str, Any]]:

@@ -93,17 +93,17 @@ def _seed_campaign(now: dt.datetime) -> Campaign:
     campaign = Campaign.get_or_none(Campaign.slug == CAMPAIGN_SLUG)
     if campaign is not None:
         return campaign
-    local_now = to_local(now, "Asia/Ho_Chi_Minh").replace(minute=0, second=0, microsecond=0)
-    day = dt.timedelta(days=1)
+    today = to_local(now, "Asia/Ho_Chi_Minh").replace(hour=0, minute=0, second=0, microsecond=0)
+    day, opens, closes = dt.timedelta(days=1), dt.timedelta(hours=8), dt.timedelta(hours=17)
     return create_campaign(None, CampaignInput(
         slug=CAMPAIGN_SLUG, title=CAMPAIGN_TITLE,
         description=("Phát động theo Kế hoạch của UBND Thành phố Hà Nội: xây dựng ý thức tôn trọng nhân dân, "
                      "tác phong chuyên nghiệp, công sở xanh – sạch – đẹp; thực hiện «3 không, 3 phải» "
                      "trong giao tiếp, giải quyết thủ tục hành chính cho người dân và doanh nghiệp."),
         collective_set_id=sets[CRITERIA_FILES[0]].id, individual_set_id=sets[CRITERIA_FILES[1]].id,
-        windows={"submission_opens": local_now - 7 * day, "submission_closes": local_now + 14 * day,
-                 "review_opens": local_now + 15 * day, "review_closes": local_now + 30 * day,
-                 "council_opens": local_now + 31 * day, "council_closes": local_now + 45 * day},
+        windows={"submission_opens": today - 7 * day + opens, "submission_closes": today + 14 * day + closes,
+                 "review_opens": today + 15 * day + opens, "review_closes": today + 30 * day + closes,
+                 "council_opens": today + 31 * day + opens, "council_closes": today + 45 * day + closes},
         policy=ScoringPolicy(),
         authority="Ủy ban nhân dân thành phố Hà Nội",
         issuer_title="CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",

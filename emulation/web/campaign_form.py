@@ -46,7 +46,8 @@ class CampaignForm(FlaskForm):
         ("none", _l("Không")), ("zscore", _l("Chuẩn hóa z-score"))]))
     disagreement_pct = _decimal_field(_l("Ngưỡng chênh lệch giữa người chấm (% điểm tối đa)"))
     inflation_pct = _decimal_field(_l("Ngưỡng tự chấm cao (% điểm tối đa)"))
-    bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED])
+    bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED],
+                          render_kw={"rows": 6})
     lowest_band = StringField(_l("Mức thấp nhất"), validators=[REQUIRED, length(60)])
     cap_band = StringField(_l("Mức tối đa khi có vi phạm loại trừ"), validators=[REQUIRED, length(60)])
     authority = StringField(_l("Cơ quan ban hành"), validators=[REQUIRED, length(200)])
@@ -57,7 +58,8 @@ class CampaignForm(FlaskForm):
 
     def load_choices(self) -> None:
         sets = list(CriteriaSet.select().order_by(CriteriaSet.code, CriteriaSet.version.desc()))
-        self.collective_set_id.choices = choices((s.id, s.label) for s in sets if s.target == "collective")
+        self.collective_set_id.choices = choices([(0, _l("— Chọn bộ tiêu chí —"))] + [
+            (s.id, s.label) for s in sets if s.target == "collective"])
         self.individual_set_id.choices = choices([(0, _l("— Không có —"))] + [
             (s.id, s.label) for s in sets if s.target == "individual"])
         self.clusters.choices = choices((c.id, f"{c.code} – {c.name}") for c in Cluster.ordered())

@@ -39,11 +39,10 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         for line in error.problems or [error.message]:
             name, sep, message = line.partition(": ")
             field = getattr(form, name, None) if sep else None
-            if field is not None:
+            if field is not None:  # the form's banner points at the marked fields
                 field.errors = list(field.errors) + [message]
             else:
                 flash(line, "error")
-        flash(error.message, "error")
         return None
 
 

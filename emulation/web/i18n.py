@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -21,6 +21,9 @@ def languages() -> list[str]:
 
 
 def select_locale() -> str:
+    """The session's choice, else the user's saved language, else Vietnamese (also outside requests)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     langs = languages()
     chosen = session.get("lang")
     if chosen in langs:
