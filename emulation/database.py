@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 
 from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse.db_url import parse
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 T = TypeVar("T")
@@ -24,10 +24,13 @@ def make_database(url: str, *, pool_size: int = 16, busy_timeout_ms: int = 15000
         path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else ":memory:"
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(
+        # Pooled: the pragmas run once per connection, not once per request.
+        return PooledSqliteDatabase(
             path,
+            max_connections=pool_size,
+            stale_timeout=600,
+            timeout=30,  # waiting for a free pooled connection; SQLite's own wait is busy_timeout
             lock_type="IMMEDIATE",
-            timeout=busy_timeout_ms / 1000,
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,
@@ -49,9 +52,9 @@ def init_database(config: dict[str, Any]) -> Database:
     database = make_database(config["DATABASE_URL"], pool_size=config["DB_POOL_SIZE"],
                              busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"])
     current = db.obj
-    if current is not None and not current.is_closed():
-        current.close()
-    if isinstance(current, PooledPostgresqlDatabase):
+    if current is not None:
+        if not current.is_closed():
+            current.close()
         current.close_all()
     db.initialize(database)
     return database

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from peewee import ForeignKeyField, Model
+
 from ..models import AuditEvent, User
 
 
@@ -25,12 +27,28 @@ def record(actor: User | None, action: str, obj: Any = None, *, object_type: str
                              object_id=object_id, old=_json(old), new=_json(new), note=note)
 
 
+def _plain(instance: Any, name: str) -> Any:
+    """A field's current value; a foreign key as its id (as forms and services give it)."""
+    if isinstance(instance._meta.fields.get(name), ForeignKeyField):
+        return instance.__data__.get(name)
+    return getattr(instance, name)
+
+
 def changes(instance: Any, fields: list[str], values: dict[str, Any]) -> tuple[dict, dict]:
-    """Apply ``values`` to ``instance`` and return (old, new) for the fields that changed."""
+    """Apply ``values`` to ``instance`` and return (old, new) for the fields that changed.
+
+    Foreign keys compare and are recorded by id, so an unchanged unit or criteria set
+    is not reported as a change.
+    """
     old, new = {}, {}
     for name in fields:
-        if name in values and getattr(instance, name) != values[name]:
-            old[name] = getattr(instance, name)
-            new[name] = values[name]
-            setattr(instance, name, values[name])
+        if name not in values:
+            continue
+        value = values[name]
+        wanted = value.get_id() if isinstance(value, Model) else value
+        current = _plain(instance, name)
+        if current != wanted:
+            old[name] = current
+            new[name] = wanted
+            setattr(instance, name, value)
     return old, new

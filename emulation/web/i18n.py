@@ -75,5 +75,6 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, languages=languages)
 
     @app.context_processor
-    def _request_path():
-        return {"request_path": request.full_path.rstrip("?") if request else "/"}
+    def _request_globals():
+        roles = current_user.roles() if getattr(current_user, "is_authenticated", False) else set()
+        return {"request_path": request.full_path.rstrip("?") if request else "/", "user_roles": roles}

@@ -29,7 +29,7 @@ class UnitForm(FlaskForm):
     code = StringField(_l("Mã đơn vị"), validators=[REQUIRED, length(40)])
     name = StringField(_l("Tên đơn vị"), validators=[REQUIRED, length(200)])
     kind = StringField(_l("Loại (phường, xã, sở, chi đoàn…)"), validators=[length(40)])
-    district = StringField(_l("Quận / huyện"), validators=[length(120)])
+    district = StringField(_l("Quận/Huyện"), validators=[length(120)])
     cluster = SelectField(_l("Cụm thi đua"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
@@ -129,7 +129,9 @@ def unit_edit(unit_id: int):
 @bp.route("/people")
 def people():
     page = max(request.args.get("page", 1, type=int), 1)
-    query = Person.select(Person, Unit).join(Unit).order_by(Unit.name, Person.full_name)
+    query = (Person.select(Person.id, Person.staff_code, Person.full_name, Person.gender, Person.position,
+                           Person.active, Unit.id, Unit.name)
+             .join(Unit).order_by(Unit.name, Person.full_name))
     q = request.args.get("q", "").strip()
     if q:
         query = query.where(Person.full_name.contains(q) | Person.staff_code.contains(q))
@@ -138,7 +140,8 @@ def people():
         query = query.where(Person.unit == unit)
     rows = list(query.paginate(page, PAGE_SIZE))
     return render_template("org/people.html", people=rows, q=q, unit=unit, page=page,
-                           has_next=len(rows) == PAGE_SIZE, units=list(Unit.select().order_by(Unit.name)))
+                           has_next=len(rows) == PAGE_SIZE,
+                           units=list(Unit.select(Unit.id, Unit.name).order_by(Unit.name).namedtuples()))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
