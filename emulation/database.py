@@ -31,6 +31,7 @@ def make_database(url: str, *, pool_size: int = 16, busy_timeout_ms: int = 15000
             stale_timeout=600,
             timeout=30,  # waiting for a free pooled connection; SQLite's own wait is busy_timeout
             lock_type="IMMEDIATE",
+            check_same_thread=False,  # a pooled connection serves one thread at a time, not always the same
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,

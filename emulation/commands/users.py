@@ -27,15 +27,20 @@ def _fail(error: ServiceError) -> None:
 @click.option("--unit", "unit_code", help="Mã đơn vị (vai trò officer)")
 @click.option("--campaign", "campaign_slug", help="Mã phong trào (vai trò peer/leader)")
 def create(username, full_name, password, role, unit_code, campaign_slug) -> None:
-    """Tạo tài khoản và gán vai trò."""
+    """Tạo tài khoản và gán vai trò (tất cả hoặc không gì cả)."""
     with db.connection_context():
+        unit = Unit.get_or_none(Unit.code == unit_code) if unit_code else None
+        campaign = Campaign.get_or_none(Campaign.slug == campaign_slug) if campaign_slug else None
+        if unit_code and unit is None:
+            _fail(ServiceError(f"Không có đơn vị mã «{unit_code}»."))
+        if campaign_slug and campaign is None:
+            _fail(ServiceError(f"Không có phong trào mã «{campaign_slug}»."))
         try:
-            user = accounts.create_user(None, username=username, full_name=full_name, password=password,
-                                        min_length=current_app.config["PASSWORD_MIN_LENGTH"])
-            unit = Unit.get_or_none(Unit.code == unit_code) if unit_code else None
-            campaign = Campaign.get_or_none(Campaign.slug == campaign_slug) if campaign_slug else None
-            for r in role:
-                accounts.grant_role(None, user, r, unit=unit, campaign=campaign)
+            with db.atomic():  # a refused role must not leave an account without it behind
+                user = accounts.create_user(None, username=username, full_name=full_name, password=password,
+                                            min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+                for r in role:
+                    accounts.grant_role(None, user, r, unit=unit, campaign=campaign)
         except ServiceError as error:
             _fail(error)
     click.echo(f"Đã tạo tài khoản {user.username}.")

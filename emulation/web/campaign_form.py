@@ -6,7 +6,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, validators)
+                     TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.policy import Band, ScoringPolicy, parse_decimal
 from ..models import Campaign, Cluster, CriteriaSet
@@ -26,7 +27,8 @@ class CampaignForm(FlaskForm):
     description = TextAreaField(_l("Mô tả, căn cứ phát động"), validators=[length(5000)])
     collective_set_id = SelectField(_l("Bộ tiêu chí tập thể"), coerce=int)
     individual_set_id = SelectField(_l("Bộ tiêu chí cá nhân (không bắt buộc)"), coerce=int)
-    clusters = SelectMultipleField(_l("Cụm thi đua tham gia (để trống: tất cả đơn vị)"), coerce=int)
+    clusters = SelectMultipleField(_l("Cụm thi đua tham gia (để trống: tất cả đơn vị)"), coerce=int,
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     submission_opens = DateTimeLocalField(_l("Mở nộp hồ sơ"), format=DT, validators=[REQUIRED])
     submission_closes = DateTimeLocalField(_l("Hạn nộp hồ sơ"), format=DT, validators=[REQUIRED])
     review_opens = DateTimeLocalField(_l("Bắt đầu chấm"), format=DT, validators=[REQUIRED])
@@ -130,5 +132,3 @@ class CampaignForm(FlaskForm):
             getattr(self, name).data = getattr(p, name)
         self.bands.data = "\n".join(f"{b.name}: {str(b.min_score).replace('.', ',')}" for b in p.bands)
 
-
-__all__ = ["CampaignForm", "validators"]

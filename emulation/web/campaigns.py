@@ -5,7 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..models import Campaign, CampaignUnit, Unit
+from peewee import JOIN
+
+from ..models import Campaign, CampaignUnit, Cluster, Unit
 from ..services import ServiceError
 from ..services import campaigns as service
 from .campaign_form import CampaignForm
@@ -68,8 +70,9 @@ def new():
 @bp.route("/<int:campaign_id>")
 def view(campaign_id: int):
     campaign = _get(campaign_id)
-    units = (Unit.ordered().join_from(Unit, CampaignUnit)
-             .where(CampaignUnit.campaign == campaign))
+    units = (Unit.select(Unit, Cluster).join(Cluster, join_type=JOIN.LEFT_OUTER)
+             .join_from(Unit, CampaignUnit).where(CampaignUnit.campaign == campaign)
+             .order_by(Cluster.code, Unit.name))
     return render_template("campaigns/view.html", info=service.describe(campaign),
                            campaign=campaign, policy=campaign.policy, units=list(units))
 
