@@ -52,7 +52,8 @@ class ImportForm(FlaskForm):
 
 
 def _values(form: FlaskForm) -> dict:
-    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values = {name: ("" if field.data is None and field.type == "StringField" else field.data)
+              for name, field in form._fields.items() if name != "csrf_token"}
     for key in ("cluster",):
         if key in values:
             values[key] = values[key] or None

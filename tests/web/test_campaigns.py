@@ -155,7 +155,8 @@ def test_criteria_sets_are_frozen_once_a_submission_exists(make, sets, change):
     update_campaign(actor, campaign, data(sets))
     Submission.create(campaign=campaign, target="collective", unit=unit, subject_key=f"unit:{unit.id}")
     problems = refusal(update_campaign, actor, Campaign.get_by_id(campaign.id), data(sets, **changed))
-    assert problems == ["collective_set_id: Không thể đổi bộ tiêu chí khi các đơn vị đã bắt đầu tự đánh giá."]
+    assert problems == [
+        "collective_set_id: Không thể đổi bộ tiêu chí khi các đơn vị đã bắt đầu tự đánh giá."]
     assert Campaign.get_by_id(campaign.id).collective_set_id == sets["collective"].id
     assert update_campaign(actor, campaign, data(sets, title="Vẫn sửa được tên")).title == "Vẫn sửa được tên"
 

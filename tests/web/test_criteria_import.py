@@ -148,7 +148,8 @@ BROKEN = [
     ("max zero", edit("max = 10", "max = 0"), "groups[0].criteria[0].max", "«max» phải lớn hơn 0, không phải 0."),
     ("max negative", edit("max = 5", "max = -5"), "groups[0].criteria[1].max", "«max» phải lớn hơn 0"),
     ("step not dividing max", edit("max = 10", "max = 10\nstep = 3"), "groups[0].criteria[0].step",
-     "Bước chấm step = 3 không chia hết điểm tối đa max = 10. Hãy chọn bước chia hết điểm tối đa, ví dụ step = 2."),
+     "Bước chấm step = 3 không chia hết điểm tối đa max = 10. "
+     "Hãy chọn bước chia hết điểm tối đa, ví dụ step = 2."),
     ("missing title", edit('title = "Tiêu chí hai"\n', ""), "groups[0].criteria[1].title",
      "Thiếu khóa bắt buộc «title»."),
     ("unknown key", edit('title = "Bộ tiêu chí thử"', 'titel = "Bộ tiêu chí thử"\ntitle = "Bộ"'), "titel",

@@ -223,3 +223,13 @@ def test_secretary_lists_but_cannot_change(client, make, login, world):
 def test_officer_cannot_see_org_lists(client, make, login, url):
     login(make.user("officer"))
     assert client.get(url).status_code == 403
+
+
+def test_missing_optional_text_field_is_blank_not_a_crash(client, make, login):
+    login(make.user("committee"))
+    from tests.helpers import post
+    response = post(client, "/org/units/new", {"code": "TAYLAM", "name": "Phường Tây Lạm", "cluster": "0",
+                                               "active": "y"})
+    assert response.status_code == 302
+    from emulation.models import Unit
+    assert Unit.get(Unit.code == "TAYLAM").kind == ""
