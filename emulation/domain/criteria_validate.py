@@ -35,10 +35,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Final
 
-
-def N_(message: str) -> str:
-    """Mark a message template for translation extraction; return it unchanged."""
-    return message
+from .messages import N_, Templated
 
 
 class Kind(str, enum.Enum):
@@ -67,16 +64,12 @@ CRITERION_KEYS: Final = (
 
 
 @dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(Templated):
     """One thing wrong in a criteria file, at a key path ("" = whole file)."""
 
     path: str
     template: str
     params: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def message(self) -> str:
-        return self.template.format(**dict(self.params))
 
     def line(self, filename: str) -> str:
         """``file: key.path: message`` (the path part omitted when empty)."""

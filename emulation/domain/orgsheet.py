@@ -22,10 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-
-def N_(message: str) -> str:
-    """Mark a message template for translation extraction; return it unchanged."""
-    return message
+from .messages import N_, Templated
 
 
 KINDS: Final = ("clusters", "units", "people")
@@ -99,17 +96,13 @@ _MISSING_REFERENCE = {"cluster": NO_CLUSTER, "unit": NO_UNIT}
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Templated):
     """One thing wrong in a sheet: at a row (as the user sees it) and a column key."""
 
     row: int
     column: str
     template: str
     params: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def message(self) -> str:
-        return self.template.format(**dict(self.params))
 
 
 def fold(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from .criteria import N_
+from .messages import N_, Templated
 
 AGGREGATIONS = ("mean", "median", "trimmed")
 NORMALIZATIONS = ("none", "zscore")
@@ -99,15 +99,11 @@ class ScoringPolicy:
 
 
 @dataclass(frozen=True)
-class PolicyProblem:
+class PolicyProblem(Templated):
     """A refused setting: the field it concerns and a Vietnamese message template."""
     field: str
     template: str
     params: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def message(self) -> str:
-        return self.template.format(**dict(self.params))
 
 
 def parse_decimal(raw: object) -> Decimal | None:

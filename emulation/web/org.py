@@ -60,7 +60,13 @@ def _values(form: FlaskForm) -> dict:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
-def _edit(model, instance, form, template: str, list_endpoint: str, **context):
+HEADINGS = {Cluster: _l("Cụm thi đua"), Unit: _l("Đơn vị"), Person: _l("Cán bộ")}
+LISTS = {Cluster: "org.clusters", Unit: "org.units", Person: "org.people"}
+
+
+def _edit(model, instance, form):
+    """Create or edit a cluster, unit or person with one form page."""
+    list_endpoint = LISTS[model]
     if form.validate_on_submit():
         try:
             service.save(current_user, model, instance, _values(form))
@@ -71,7 +77,8 @@ def _edit(model, instance, form, template: str, list_endpoint: str, **context):
             flash(_("Đã lưu."), "success")
             return redirect(url_for(list_endpoint))
     status = 422 if form.errors else 200
-    return render_template(template, form=form, instance=instance, **context), status
+    return render_template("org/form.html", form=form, instance=instance, heading=HEADINGS[model],
+                           back=list_endpoint), status
 
 
 def _cluster_choices(form: UnitForm) -> None:
@@ -90,13 +97,13 @@ def clusters():
 
 @bp.route("/clusters/new", methods=["GET", "POST"])
 def cluster_new():
-    return _edit(Cluster, None, ClusterForm(), "org/cluster_form.html", "org.clusters")
+    return _edit(Cluster, None, ClusterForm())
 
 
 @bp.route("/clusters/<int:cluster_id>", methods=["GET", "POST"])
 def cluster_edit(cluster_id: int):
     cluster = Cluster.get_or_none(Cluster.id == cluster_id) or abort(404)
-    return _edit(Cluster, cluster, ClusterForm(obj=cluster), "org/cluster_form.html", "org.clusters")
+    return _edit(Cluster, cluster, ClusterForm(obj=cluster))
 
 
 @bp.route("/units")
@@ -116,7 +123,7 @@ def units():
 def unit_new():
     form = UnitForm()
     _cluster_choices(form)
-    return _edit(Unit, None, form, "org/unit_form.html", "org.units")
+    return _edit(Unit, None, form)
 
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
@@ -124,7 +131,7 @@ def unit_edit(unit_id: int):
     unit = Unit.get_or_none(Unit.id == unit_id) or abort(404)
     form = UnitForm(obj=unit, data={"cluster": unit.cluster_id or 0})
     _cluster_choices(form)
-    return _edit(Unit, unit, form, "org/unit_form.html", "org.units")
+    return _edit(Unit, unit, form)
 
 
 @bp.route("/people")
@@ -149,7 +156,7 @@ def people():
 def person_new():
     form = PersonForm()
     _unit_choices(form)
-    return _edit(Person, None, form, "org/person_form.html", "org.people")
+    return _edit(Person, None, form)
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
@@ -157,7 +164,7 @@ def person_edit(person_id: int):
     person = Person.get_or_none(Person.id == person_id) or abort(404)
     form = PersonForm(obj=person, data={"unit": person.unit_id})
     _unit_choices(form)
-    return _edit(Person, person, form, "org/person_form.html", "org.people")
+    return _edit(Person, person, form)
 
 
 @bp.route("/import", methods=["GET", "POST"])
