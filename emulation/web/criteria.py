@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 
 from ..models import CriteriaSet
 from ..services import ServiceError
-from ..services.criteria import import_criteria, is_used
+from ..services.criteria import import_criteria, is_used, used_set_ids
 
 bp = Blueprint("criteria", __name__, url_prefix="/criteria")
 MAX_TOML_BYTES = 512 * 1024
@@ -24,9 +24,14 @@ class UploadForm(FlaskForm):
 
 @bp.route("/")
 def index():
+    return _index(UploadForm(), [], 200)
+
+
+def _index(form: "UploadForm", problems: list[str], status: int):
     sets = list(CriteriaSet.select().order_by(CriteriaSet.code, CriteriaSet.version.desc()))
-    used = {s.id: is_used(s) for s in sets}
-    return render_template("criteria/index.html", sets=sets, used=used, form=UploadForm(), problems=[])
+    used = used_set_ids()
+    return render_template("criteria/index.html", sets=sets, used={s.id: s.id in used for s in sets},
+                           form=form, problems=problems), status
 
 
 @bp.route("/<int:set_id>")
@@ -60,6 +65,4 @@ def upload():
                             "replaced": _("Đã cập nhật bộ tiêu chí (chưa phong trào nào sử dụng).")}
                 flash(messages[outcome.status], "success")
                 return redirect(url_for("criteria.view", set_id=outcome.criteria_set.id))
-    sets = list(CriteriaSet.select().order_by(CriteriaSet.code, CriteriaSet.version.desc()))
-    return render_template("criteria/index.html", sets=sets, used={s.id: is_used(s) for s in sets},
-                           form=form, problems=problems), 422
+    return _index(form, problems, 422)

@@ -1,6 +1,7 @@
 """Committee: clusters, units and people — lists, create/edit/deactivate, sheet import."""
 from __future__ import annotations
 
+from peewee import JOIN
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -108,7 +109,9 @@ def cluster_edit(cluster_id: int):
 
 @bp.route("/units")
 def units():
-    query = Unit.ordered()
+    query = (Unit.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.district, Unit.active,
+                         Cluster.id, Cluster.name)
+             .join(Cluster, join_type=JOIN.LEFT_OUTER).order_by(Unit.code))
     q = request.args.get("q", "").strip()
     if q:
         query = query.where(Unit.name.contains(q) | Unit.code.contains(q))
@@ -116,7 +119,7 @@ def units():
     if cluster:
         query = query.where(Unit.cluster == cluster)
     return render_template("org/units.html", units=list(query), q=q, cluster=cluster,
-                           clusters=list(Cluster.ordered()))
+                           clusters=list(Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.code)))
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
