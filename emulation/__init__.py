@@ -25,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from .database import init_database
     from .extensions import configure_huey
+    from .storage import configure_store
     from .web import init_web
 
     from .services.accounts import configure_hasher
@@ -32,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_database(config)
     configure_hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])
     configure_huey(config)
+    configure_store(config["UPLOAD_DIR"])
     init_web(app)
     from .commands import register_commands
 

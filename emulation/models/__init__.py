@@ -7,12 +7,12 @@ from .campaign import Campaign, CampaignUnit
 from .criteria import CriteriaSet, Criterion
 from .org import Cluster, Person, Unit
 from .review import CONFLICT_KINDS, Assignment, Conflict, Review, Score
-from .submission import SUBMISSION_STATES, Evidence, Nomination, SelfScore, Submission
+from .submission import SUBMISSION_STATES, Evidence, Nomination, ReturnNote, SelfScore, Submission
 
 ALL_MODELS = [
     Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit,
     User, RoleGrant, LoginSession, LoginAttempt,
-    Submission, SelfScore, Evidence, Nomination,
+    Submission, SelfScore, Evidence, Nomination, ReturnNote,
     Assignment, Conflict, Review, Score,
     AwardRule, Decision, Certificate, AuditEvent,
 ]

@@ -7,12 +7,13 @@ from typing import Any
 
 from peewee import BigIntegerField, Model
 
+from ..clock import clock
 from ..database import db
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC 'now': every timestamp in the database is UTC."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    """Naive UTC 'now' from the platform clock: every timestamp in the database is UTC."""
+    return clock.now()
 
 
 class BaseModel(Model):

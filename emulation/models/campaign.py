@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from peewee import CharField, Check, DateTimeField, ForeignKeyField, TextField
+from peewee import CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .base import BaseModel, utcnow
 from .criteria import CriteriaSet
@@ -38,6 +38,10 @@ class Campaign(BaseModel):
     signer_title = CharField(max_length=200)      # KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
     signer_name = CharField(max_length=200)
     place = CharField(max_length=100, default="Hà Nội")
+    max_file_mb = IntegerField(default=10, constraints=[Check("max_file_mb > 0")])
+    unit_quota_mb = IntegerField(default=200, constraints=[Check("unit_quota_mb > 0")])
+    nomination_quota = IntegerField(default=3, constraints=[Check("nomination_quota >= 0")])
+    results_published_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

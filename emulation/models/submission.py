@@ -35,6 +35,24 @@ class Submission(BaseModel):
         indexes = ((("campaign", "subject_key"), True),)
         constraints = [Check("(target = 'individual') = (person_id IS NOT NULL)")]
 
+    # Permission predicates (object level). Views answer 404 when they are false.
+    def is_own(self, user) -> bool:
+        """The user is a unit officer of the submitting unit."""
+        return self.unit_id in user.officer_unit_ids()
+
+    def can_view(self, user) -> bool:
+        return self.is_own(user) or user.has_role("committee", "secretary")
+
+    def can_return(self, user) -> bool:
+        return user.has_role("secretary")
+
+    @classmethod
+    def visible_to(cls, user):
+        query = cls.select()
+        if user.has_role("committee", "secretary"):
+            return query
+        return query.where(cls.unit.in_(user.officer_unit_ids() or {0}))
+
 
 class SelfScore(BaseModel):
     """The unit's own value and explanation for one criterion."""
@@ -57,6 +75,19 @@ class Evidence(BaseModel):
     content_type = CharField(max_length=100)
     uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
     uploaded_at = DateTimeField(default=utcnow)
+
+
+class ReturnNote(BaseModel):
+    """Why the council secretary returned a submission: per criterion, or general (no criterion).
+
+    Notes stay as history; ``resolved_at`` is set when the unit resubmits.
+    """
+    submission = ForeignKeyField(Submission, backref="return_notes", on_delete="CASCADE")
+    criterion = ForeignKeyField(Criterion, null=True, on_delete="RESTRICT")
+    reason = TextField()
+    created_at = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User, on_delete="RESTRICT")
+    resolved_at = DateTimeField(null=True)
 
 
 class Nomination(BaseModel):

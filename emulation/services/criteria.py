@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -85,3 +86,13 @@ def _store_criteria(row: CriteriaSet, data: SetData) -> None:
          "evidence_required": c.evidence_required, "evidence_hint": c.evidence_hint,
          "disqualifying": c.disqualifying}
         for i, c in enumerate(data.criteria)]).execute()
+
+
+@lru_cache(maxsize=64)
+def _parsed(content_hash: str, text: str) -> SetData:
+    return parse_criteria(text)
+
+
+def domain_set(row: CriteriaSet) -> SetData:
+    """The pure criteria set of a stored version (parsed once per content)."""
+    return _parsed(row.content_hash, row.source_text)

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..models import Campaign, CampaignUnit, Cluster, CriteriaSet, Person, Unit, User
+from ..models import (Campaign, CampaignUnit, Cluster, CriteriaSet, Nomination, Person, ReturnNote, Submission,
+                      Unit, User)
 from ..services import campaigns as campaign_service
+from ..services import submissions
 
 bp = Blueprint("home", __name__)
 
@@ -45,7 +47,22 @@ def officer():
     units = list(Unit.select().where(Unit.id.in_(unit_ids)).order_by(Unit.name))
     rows = (CampaignUnit.select(CampaignUnit, Campaign).join(Campaign)
             .where(CampaignUnit.unit.in_(unit_ids)).order_by(Campaign.submission_closes))
-    campaigns = [campaign_service.describe(r.campaign) for r in rows]
+    campaigns = []
+    for r in rows:
+        row = campaign_service.describe(r.campaign)
+        submission = Submission.get_or_none(Submission.campaign == r.campaign,
+                                            Submission.subject_key == f"unit:{r.unit_id}")
+        row["unit_id"] = r.unit_id
+        row["submission"] = submission
+        row["nominations"] = list(
+            Nomination.select(Nomination, Person, Submission).join(Person).switch(Nomination).join(Submission)
+            .where(Nomination.campaign == r.campaign, Nomination.unit == r.unit_id).order_by(Nomination.id))
+        if submission is not None:
+            row["state"] = submissions.effective_state(submission)
+            row["progress"] = submissions.progress(submission)
+            row["open_notes"] = ReturnNote.select().where(ReturnNote.submission == submission,
+                                                          ReturnNote.resolved_at.is_null()).count()
+        campaigns.append(row)
     return render_template("home/officer.html", units=units, campaigns=campaigns)
 
 
