@@ -116,6 +116,7 @@ def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
     units = _seed_org()
     campaign = _seed_campaign(now or utcnow())
     printed = []
+    users: dict[str, User] = {}
     for username, full_name, role, unit_code, label in LOGINS:
         user = User.get_or_none(User.username == username)
         if user is None:
@@ -129,4 +130,8 @@ def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
             accounts.grant_role(None, user, role, unit=unit if role == "officer" else None,
                                 campaign=campaign if role == "leader" else None)
         printed.append((username, role, f"{full_name} – {label}"))
+        users[username] = user
+    from .demo_submissions import seed_submissions
+    seed_submissions(campaign, {"TXB": users["txbac"], "HDI": users["hadinh"], "KDI": users["chamcheo"]},
+                     users["thuky"])
     return printed

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from emulation.models import (AuditEvent, Campaign, CampaignUnit, Cluster, CriteriaSet, Criterion, Person,
-                              RoleGrant, Unit, User)
+from emulation.models import (AuditEvent, Campaign, CampaignUnit, Cluster, CriteriaSet, Criterion, Evidence,
+                              Nomination, Person, ReturnNote, RoleGrant, SelfScore, Submission, Unit, User)
 from emulation.services.demo import DEMO_PASSWORD, LOGINS
 from tests.helpers import login
 
-MODELS = (Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit, User, RoleGrant, AuditEvent)
+MODELS = (Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit, User, RoleGrant, AuditEvent,
+          Submission, SelfScore, Evidence, Nomination, ReturnNote)
 
 HOMES = [
     ("btdkt", "committee", "/committee"),
@@ -89,3 +90,16 @@ def test_demo_officer_sees_the_campaign_and_reviewer_is_assigned_to_it(app, demo
     login(peer, "chamcheo", DEMO_PASSWORD)
     assert campaign.title in peer.get("/review").get_data(as_text=True)
     assert User.get(User.username == "chamcheo").roles() == {"officer", "peer"}
+
+
+def test_demo_seeds_every_submission_state_and_le_tra_my(demo):
+    def state(code: str) -> str:
+        unit = Unit.get(Unit.code == code)
+        return Submission.get(Submission.subject_key == f"unit:{unit.id}").state
+    assert state("TXB") == "submitted" and state("HDI") == "returned" and state("KDI") == "draft"
+    assert ReturnNote.select().where(ReturnNote.resolved_at.is_null()).count() == 2
+    my = Nomination.select().join(Person).where(Person.full_name == "Lê Trà My").get()
+    assert my.submission.state == "submitted" and my.submission.target == "individual"
+    assert "Thứ Bảy tình nguyện" in my.achievements
+    assert Evidence.select().where(Evidence.submission == my.submission).count() > 0
+    assert {n.submission.state for n in Nomination.select()} == {"submitted", "draft"}
