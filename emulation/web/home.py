@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..models import (Campaign, CampaignUnit, Cluster, CriteriaSet, Nomination, Person, ReturnNote, Submission,
                       Unit, User)
 from ..services import campaigns as campaign_service
-from ..services import submissions
+from ..services import results, submissions
 
 bp = Blueprint("home", __name__)
 
@@ -60,6 +60,7 @@ def officer():
         if submission is not None:
             row["state"] = submissions.effective_state(submission)
             row["progress"] = submissions.progress(submission)
+            row["results"] = results.unit_comparison(submission)
             row["open_notes"] = ReturnNote.select().where(ReturnNote.submission == submission,
                                                           ReturnNote.resolved_at.is_null()).count()
         campaigns.append(row)
