@@ -61,8 +61,8 @@ def officer():
             row["state"] = submissions.effective_state(submission)
             row["progress"] = submissions.progress(submission)
             row["results"] = results.unit_comparison(submission)
-            row["open_notes"] = ReturnNote.select().where(ReturnNote.submission == submission,
-                                                          ReturnNote.resolved_at.is_null()).count()
+            row["open_notes"] = list(ReturnNote.select().where(ReturnNote.submission == submission,
+                                                               ReturnNote.resolved_at.is_null()))
         campaigns.append(row)
     return render_template("home/officer.html", units=units, campaigns=campaigns)
 

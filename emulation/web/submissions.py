@@ -8,6 +8,7 @@ from peewee import JOIN
 
 from ..models import (Campaign, CampaignUnit, Criterion, Evidence, Nomination, ReturnNote, Submission, Unit, User,
                       utcnow)
+from ..domain.submission import totals
 from ..services import ServiceError
 from ..services import evidence as evidence_service
 from ..services import submissions as service
@@ -38,6 +39,7 @@ def _page(submission: Submission, status: int = 200, entries=None, errors=None, 
                                r.explanation) for code, r in stored.items()}
     notes = list(ReturnNote.select(ReturnNote, User).join(User)
                  .where(ReturnNote.submission == submission).order_by(ReturnNote.id.desc()))
+    values, _bad = service.parse_entries(cs, entries)
     state = service.effective_state(submission)
     editable = submission.is_own(current_user) and state in ("draft", "returned") and \
         describe(submission.campaign)["phase"] == "submission"
@@ -49,6 +51,7 @@ def _page(submission: Submission, status: int = 200, entries=None, errors=None, 
         state=state, editable=editable, version=submission.version if version is None else version,
         info=describe(submission.campaign), upload_problems=list(upload_problems),
         nomination=Nomination.get_or_none(Nomination.submission == submission),
+        totals=totals(cs, values), subtotals={code: sub for code, sub, _max in totals(cs, values).groups},
         can_return=submission.can_return(current_user) and state == "submitted"), status
 
 
