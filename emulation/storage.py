@@ -32,12 +32,12 @@ class FileStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, sha256: str | None = None) -> str:
         """Store ``data`` once and return its SHA-256; an existing copy is left as it is.
 
         Raises OSError (disk full, unwritable directory); no partial file is left behind.
         """
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = sha256 or hashlib.sha256(data).hexdigest()  # callers that hashed already pass it in
         target = self.path(sha256)
         if target.is_file() and target.stat().st_size == len(data):
             return sha256

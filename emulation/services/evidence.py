@@ -86,7 +86,7 @@ def store_evidence(actor: User, submission: Submission, criterion: Criterion | N
             raise ServiceError(translate(refusal), field="file")
         had_file = evidence_store.exists(sha256)
         try:
-            evidence_store.put(data)
+            evidence_store.put(data, sha256)
         except OSError:
             log.exception("could not store evidence %s (%s)", sha256, name)
             raise ServiceError(_("Không lưu được tệp «%(name)s» do lỗi lưu trữ trên máy chủ; "

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
 from ..models import Campaign, CampaignUnit, Nomination, Person, Unit
 from ..services import ServiceError
@@ -50,8 +50,9 @@ def new(campaign_id: int):
     form = NominationForm()
     people = list(Person.select().where(Person.unit == unit, Person.active == True)  # noqa: E712
                   .order_by(Person.full_name))
-    form.person.choices = choices([(0, _l("— Chọn cán bộ —"))] + [(p.id, f"{p.full_name} – {p.position}")
-                                                                  for p in people])
+    form.person.choices = [SelectChoice(0, _l("— Chọn cán bộ —"))] + [
+        SelectChoice(p.id, f"{p.full_name} – {p.position}", render_kw={"data-position": p.position})
+        for p in people]
     if form.validate_on_submit():
         person = Person.get_or_none(Person.id == form.person.data, Person.unit == unit)
         if person is None:
@@ -69,7 +70,7 @@ def new(campaign_id: int):
                 return redirect(url_for("submissions.view", submission_id=nomination.submission_id))
     used = Nomination.select().where(Nomination.campaign == campaign, Nomination.unit == unit).count()
     return render_template("nominations/form.html", form=form, campaign=campaign, unit=unit, nomination=None,
-                           used=used, positions={p.id: p.position for p in people}), 422 if form.errors else 200
+                           used=used), 422 if form.errors else 200
 
 
 @bp.route("/nominations/<int:nomination_id>", methods=["GET", "POST"])
@@ -91,7 +92,7 @@ def edit(nomination_id: int):
                 flash(_("Đã lưu đề nghị."), "success")
                 return redirect(url_for("submissions.view", submission_id=nomination.submission_id))
     return render_template("nominations/form.html", form=form, campaign=nomination.campaign, unit=nomination.unit,
-                           nomination=nomination, used=None, positions={}), 422 if form.errors else 200
+                           nomination=nomination, used=None), 422 if form.errors else 200
 
 
 @bp.route("/nominations/<int:nomination_id>/withdraw", methods=["POST"])

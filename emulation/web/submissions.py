@@ -31,21 +31,24 @@ def _entries(cs) -> dict[str, Entry]:
 
 
 def _page(submission: Submission, status: int = 200, entries=None, errors=None, changes=None,
-          version: int | None = None, upload_problems=()):
+          version: int | None = None, upload_problems=(), missing=()):
+    """The form (editable or read-only). ``errors``: bad values by code; ``missing``: (code, message)
+    pairs that block submitting — a value or required evidence, several per criterion possible."""
     cs, rows = service.criteria_of(submission)
     stored = service.stored_scores(submission)
     if entries is None:
         entries = {code: Entry("" if r.value is None else format(r.value.normalize(), "f").replace(".", ","),
                                r.explanation) for code, r in stored.items()}
     notes = list(ReturnNote.select(ReturnNote, User).join(User)
-                 .where(ReturnNote.submission == submission).order_by(ReturnNote.id.desc()))
+                 .where(ReturnNote.submission == submission).order_by(ReturnNote.id))
     values, _bad = service.parse_entries(cs, entries)
     state = service.effective_state(submission)
     editable = submission.is_own(current_user) and state in ("draft", "returned") and \
         describe(submission.campaign)["phase"] == "submission"
     return render_template(
         "submissions/form.html", submission=submission, cs=cs, rows=rows, entries=entries,
-        errors=errors or {}, changes=changes, evidence=service.evidence_by_code(submission),
+        errors=errors or {}, changes=changes, evidence=service.evidence_by_code(submission), missing=list(missing),
+        missing_codes={code for code, _m in missing}, needs_evidence=_needs_evidence(cs, missing),
         notes=notes, open_notes={n.criterion_id for n in notes if n.resolved_at is None},
         codes={row.id: code for code, row in rows.items()},
         state=state, editable=editable, version=submission.version if version is None else version,
@@ -53,6 +56,12 @@ def _page(submission: Submission, status: int = 200, entries=None, errors=None, 
         nomination=Nomination.get_or_none(Nomination.submission == submission),
         totals=totals(cs, values), subtotals={code: sub for code, sub, _max in totals(cs, values).groups},
         can_return=submission.can_return(current_user) and state == "submitted"), status
+
+
+def _needs_evidence(cs, missing) -> set[str]:
+    """Codes whose only problem may be the evidence: mark the upload, not the score."""
+    required = {c.code for c in cs.criteria if c.evidence_required}
+    return {code for code, message in missing if code in required and "minh chứng" in message}
 
 
 @bp.route("/campaigns/<int:campaign_id>/self-assessment")
@@ -120,8 +129,8 @@ def view(submission_id: int):
                      upload_problems=upload_problems)
     except Incomplete as error:
         flash(error.message, "error")
-        return _page(Submission.get_by_id(submission.id), 422, entries=entries,
-                     errors={code: msg for code, msg in error.items}, upload_problems=upload_problems)
+        return _page(Submission.get_by_id(submission.id), 422, entries=entries, missing=error.items,
+                     upload_problems=upload_problems)
     except ServiceError as error:
         flash(error.message, "error")
         return _page(submission, 409, entries=entries, upload_problems=upload_problems)

@@ -91,8 +91,11 @@ def test_officer_fills_saves_uploads_and_submits(live_server, page, console_erro
     # Submitting too early: the draft is kept and every missing item links to its criterion.
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_role("alert").filter(has_text="chưa nộp được")).to_contain_text("mục cần bổ sung")
-    problems = page.locator(".problems", has_text="Những điểm cần sửa")
+    problems = page.locator(".problems", has_text="Còn thiếu trước khi nộp")
     expect(problems).to_be_visible()
+    count = int(re.search(r"còn (\d+) mục", page.get_by_role("alert").filter(has_text="chưa nộp được")
+                          .inner_text()).group(1))
+    expect(problems.locator("li")).to_have_count(count)  # every missing item, several per criterion
     items = problems.locator("li a")
     expect(items.first).to_have_text(re.compile(r"^Tiêu chí I\.1: cần ít nhất một tệp minh chứng"))
     missing_value = problems.get_by_role("link", name="Tiêu chí III.1: chưa tự chấm điểm.")
@@ -132,7 +135,7 @@ def test_officer_fills_saves_uploads_and_submits(live_server, page, console_erro
     expect(_criterion(page, "II.1").locator(".files li")).to_have_count(0)
 
     page.get_by_role("button", name="Nộp hồ sơ").click()
-    expect(page).to_have_url(form_url)
+    expect(page).to_have_url(re.compile(re.escape(form_url) + r"(#c-III\.1)?$"))  # the anchor clicked above
     expect(page.get_by_role("status")).to_contain_text("Đã nộp hồ sơ tự đánh giá")
     expect(page.locator(".card-head .pill")).to_have_text("Đã nộp")
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
@@ -160,6 +163,9 @@ def test_returned_submission_shows_the_secretarys_reasons(live_server, page, con
     card = page.locator(".campaign-card")
     expect(card.locator(".pill.state-returned")).to_have_text("Bị trả lại – cần sửa")
     expect(card.locator(".warn")).to_have_text(f"{len(RETURN_REASONS)} lý do trả lại cần xử lý")
+    expect(card.locator(".return-reasons li")).to_have_count(len(RETURN_REASONS))
+    for reason in RETURN_REASONS.values():
+        expect(card.locator(".return-reasons")).to_contain_text(reason)
     card.get_by_role("link", name="Tiếp tục tự đánh giá").click()
     expect(page).to_have_url(re.compile(re.escape(live_server) + SUBMISSION_URL))
     expect(page.locator(".card-head .pill")).to_have_text("Bị trả lại – cần sửa")

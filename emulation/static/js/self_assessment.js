@@ -30,6 +30,12 @@
       var bad = v !== null && (isNaN(v) || v < 0 || v > max || offStep(v, step));
       input.classList.toggle("invalid", bad);
       input.setAttribute("aria-invalid", bad ? "true" : "false");
+      var hint = input.closest(".criterion").querySelector(".js-hint");
+      if (hint) {
+        hint.hidden = !bad;
+        hint.textContent = bad ? form.dataset.rangeHint.replace("{max}", fmt.format(max))
+                                                     .replace("{step}", fmt.format(step)) : "";
+      }
       if (v === null || bad) { return; }
       filled += 1;
       var signed = input.dataset.kind === "penalty" ? -v : v;
