@@ -162,10 +162,18 @@ def evidence_delete(evidence_id: int):
     return redirect(url_for("submissions.view", submission_id=submission.id))
 
 
+SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+# Chromium's PDF viewer does not load in a sandboxed document; a PDF (checked by content:
+# no HTML, no hidden zip) gets a CSP that allows nothing but the viewer itself.
+PDF_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+
+
 def _send(evidence: Evidence, inline: bool):
+    """Serve an evidence file: attachment by default; inline only for images and PDF previews."""
     response = send_file(evidence_service.open_evidence(evidence), mimetype=evidence.content_type,
                          as_attachment=not inline, download_name=evidence.original_name, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    pdf_inline = inline and evidence.content_type == "application/pdf"
+    response.headers["Content-Security-Policy"] = PDF_CSP if pdf_inline else SANDBOX_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

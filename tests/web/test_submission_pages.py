@@ -123,6 +123,8 @@ def test_upload_with_save_and_download_with_the_vietnamese_name(client, world, l
     download.close()
     preview = client.get(f"/evidence/{evidence.id}/preview")
     assert preview.headers["Content-Disposition"].startswith("inline")
+    csp = preview.headers["Content-Security-Policy"]  # the PDF viewer cannot run sandboxed; nothing else may
+    assert "default-src 'none'" in csp and "script-src" not in csp
     preview.close()
 
 
