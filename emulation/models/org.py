@@ -32,6 +32,9 @@ class Unit(BaseModel):
         return cls.select(cls, Cluster).join(Cluster, join_type=JOIN.LEFT_OUTER).order_by(cls.code)
 
 
+HONORIFICS = {"M": "Ông", "F": "Bà", "": ""}  # as official documents address a person
+
+
 class Person(BaseModel):
     """A staff member (cán bộ, công chức, viên chức, người lao động) of a unit."""
     unit = ForeignKeyField(Unit, backref="people", on_delete="RESTRICT")
@@ -46,4 +49,4 @@ class Person(BaseModel):
     @property
     def honorific(self) -> str:
         """Ông / Bà as official documents address a person (empty when unknown)."""
-        return {"M": "Ông", "F": "Bà"}.get(self.gender, "")
+        return HONORIFICS.get(self.gender, "")

@@ -11,6 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 
 from ..models import Cluster, Person, Unit
+from ..models.org import HONORIFICS
 from ..services import ServiceError
 from ..services import org as service
 from ..services import org_import
@@ -109,8 +110,9 @@ def cluster_edit(cluster_id: int):
 
 @bp.route("/units")
 def units():
+    # Plain rows, not model objects: a city lists hundreds of units on this page.
     query = (Unit.select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.district, Unit.active,
-                         Cluster.id, Cluster.name)
+                         Cluster.name.alias("cluster_name"))
              .join(Cluster, join_type=JOIN.LEFT_OUTER).order_by(Unit.code))
     q = request.args.get("q", "").strip()
     if q:
@@ -118,7 +120,7 @@ def units():
     cluster = request.args.get("cluster", type=int)
     if cluster:
         query = query.where(Unit.cluster == cluster)
-    return render_template("org/units.html", units=list(query), q=q, cluster=cluster,
+    return render_template("org/units.html", units=list(query.namedtuples()), q=q, cluster=cluster,
                            clusters=list(Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.code)))
 
 
@@ -141,7 +143,7 @@ def unit_edit(unit_id: int):
 def people():
     page = max(request.args.get("page", 1, type=int), 1)
     query = (Person.select(Person.id, Person.staff_code, Person.full_name, Person.gender, Person.position,
-                           Person.active, Unit.id, Unit.name)
+                           Person.active, Unit.name.alias("unit_name"))
              .join(Unit).order_by(Unit.name, Person.full_name))
     q = request.args.get("q", "").strip()
     if q:
@@ -149,8 +151,8 @@ def people():
     unit = request.args.get("unit", type=int)
     if unit:
         query = query.where(Person.unit == unit)
-    rows = list(query.paginate(page, PAGE_SIZE))
-    return render_template("org/people.html", people=rows, q=q, unit=unit, page=page,
+    rows = list(query.paginate(page, PAGE_SIZE).namedtuples())
+    return render_template("org/people.html", people=rows, q=q, unit=unit, page=page, honorifics=HONORIFICS,
                            has_next=len(rows) == PAGE_SIZE,
                            units=list(Unit.select(Unit.id, Unit.name).order_by(Unit.name).namedtuples()))
 
