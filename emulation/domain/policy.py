@@ -54,6 +54,12 @@ class ScoringPolicy:
     bands: tuple[Band, ...] = DEFAULT_BANDS
     lowest_band: str = "Không đạt"
     cap_band: str = "Đạt"
+    # Review stage (issue "Review and scoring"):
+    k_peer: int = 2                   # peer reviewers per submission
+    same_cluster: bool = True         # peers come from the submission's own cluster
+    leader_mode: str = "all"          # "all": every council member scores every submission | "spread"
+    k_leader: int = 1                 # council members per submission when spread
+    comment_pct: Decimal = Decimal(20)  # a reviewer must comment when |value − self value| > this % of the criterion max
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def weight(self, role: str) -> Decimal:
@@ -72,6 +78,8 @@ class ScoringPolicy:
             "disagreement_pct": str(self.disagreement_pct), "inflation_pct": str(self.inflation_pct),
             "bands": [[b.name, str(b.min_score)] for b in self.bands],
             "lowest_band": self.lowest_band, "cap_band": self.cap_band,
+            "k_peer": self.k_peer, "same_cluster": self.same_cluster, "leader_mode": self.leader_mode,
+            "k_leader": self.k_leader, "comment_pct": str(self.comment_pct),
         }
         data.update(self.extra)
         return data
@@ -81,15 +89,17 @@ class ScoringPolicy:
         """Inverse of :meth:`to_dict`; missing keys take the defaults, unknown keys go to ``extra``."""
         known = {"w_self", "w_peer", "w_leader", "aggregation", "trim_min", "min_peer",
                  "min_leader", "normalize", "disagreement_pct", "inflation_pct", "bands",
-                 "lowest_band", "cap_band"}
+                 "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader", "comment_pct"}
         kwargs: dict[str, Any] = {}
-        for key in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct"):
+        for key in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct", "comment_pct"):
             if key in data:
                 kwargs[key] = Decimal(str(data[key]))
-        for key in ("trim_min", "min_peer", "min_leader"):
+        if "same_cluster" in data:
+            kwargs["same_cluster"] = bool(data["same_cluster"])
+        for key in ("trim_min", "min_peer", "min_leader", "k_peer", "k_leader"):
             if key in data:
                 kwargs[key] = int(data[key])
-        for key in ("aggregation", "normalize", "lowest_band", "cap_band"):
+        for key in ("aggregation", "normalize", "lowest_band", "cap_band", "leader_mode"):
             if key in data:
                 kwargs[key] = str(data[key])
         if "bands" in data:
@@ -145,6 +155,28 @@ def validate_policy(p: ScoringPolicy) -> list[PolicyProblem]:
         if value < 0 or value > 100:
             problems.append(PolicyProblem(name, N_("Ngưỡng phải là phần trăm từ 0 đến 100.")))
     problems.extend(_band_problems(p))
+    problems.extend(_review_problems(p))
+    return problems
+
+
+LEADER_MODES = ("all", "spread")
+
+
+def _review_problems(p: ScoringPolicy) -> list[PolicyProblem]:
+    """Review settings: 0..20 peers per submission, a known leader mode, ≥ 1 leader when spread."""
+    problems: list[PolicyProblem] = []
+    if not 0 <= p.k_peer <= 20:
+        problems.append(PolicyProblem("k_peer", N_("Số người chấm chéo mỗi hồ sơ phải từ 0 đến 20.")))
+    elif p.w_peer > 0 and p.k_peer < p.min_peer:
+        problems.append(PolicyProblem("k_peer", N_(
+            "Số người chấm chéo mỗi hồ sơ không được nhỏ hơn số phiếu chấm chéo tối thiểu.")))
+    if p.leader_mode not in LEADER_MODES:
+        problems.append(PolicyProblem("leader_mode", N_("Cách phân công thành viên hội đồng không hợp lệ.")))
+    if p.leader_mode == "spread" and p.k_leader < max(1, p.min_leader):
+        problems.append(PolicyProblem("k_leader", N_(
+            "Khi chia đều, mỗi hồ sơ cần ít nhất bằng số phiếu hội đồng tối thiểu (và ít nhất 1).")))
+    if not 0 <= p.comment_pct <= 100:
+        problems.append(PolicyProblem("comment_pct", N_("Ngưỡng phải là phần trăm từ 0 đến 100.")))
     return problems
 
 

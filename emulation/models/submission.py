@@ -41,7 +41,11 @@ class Submission(BaseModel):
         return self.unit_id in user.officer_unit_ids()
 
     def can_view(self, user) -> bool:
-        return self.is_own(user) or user.has_role("committee", "secretary")
+        """Its unit's officers, the committee and secretary, and the reviewers assigned to it."""
+        if self.is_own(user) or user.has_role("committee", "secretary"):
+            return True
+        from .review import Assignment
+        return Assignment.select().where(Assignment.submission == self.id, Assignment.reviewer == user.id).exists()
 
     def can_return(self, user) -> bool:
         return user.has_role("secretary")

@@ -10,14 +10,14 @@ from .policy import POLICY
 
 
 def init_web(app: Flask) -> None:
-    from . import (auth, campaigns, criteria, errors, home, i18n, nominations, org, public, submissions, system,
-                   users)
+    from . import (auth, campaigns, criteria, errors, home, i18n, nominations, org, public, reviews, submissions,
+                   system, users)
 
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_i18n(app)
     errors.init_errors(app)
-    for module in (public, auth, home, campaigns, criteria, org, users, system, submissions, nominations):
+    for module in (public, auth, home, campaigns, criteria, org, users, system, submissions, nominations, reviews):
         app.register_blueprint(module.bp)
 
     @app.before_request

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.policy import Band, ScoringPolicy, parse_decimal
@@ -48,6 +48,12 @@ class CampaignForm(FlaskForm):
         ("none", _l("Không")), ("zscore", _l("Chuẩn hóa z-score"))]))
     disagreement_pct = _decimal_field(_l("Ngưỡng chênh lệch giữa người chấm (% điểm tối đa)"))
     inflation_pct = _decimal_field(_l("Ngưỡng tự chấm cao (% điểm tối đa)"))
+    k_peer = IntegerField(_l("Số người chấm chéo mỗi hồ sơ"), validators=[REQUIRED])
+    same_cluster = BooleanField(_l("Người chấm chéo cùng cụm thi đua"), default=True)
+    leader_mode = SelectField(_l("Phân công thành viên hội đồng"), choices=choices([
+        ("all", _l("Mọi thành viên chấm mọi hồ sơ")), ("spread", _l("Chia đều hồ sơ cho các thành viên"))]))
+    k_leader = IntegerField(_l("Số thành viên hội đồng mỗi hồ sơ (khi chia đều)"), validators=[REQUIRED])
+    comment_pct = _decimal_field(_l("Bắt buộc nhận xét khi điểm chấm lệch điểm tự chấm quá (% điểm tối đa tiêu chí)"))
     bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED],
                           render_kw={"rows": 6})
     lowest_band = StringField(_l("Mức thấp nhất"), validators=[REQUIRED, length(60)])
@@ -83,19 +89,20 @@ class CampaignForm(FlaskForm):
     def to_input(self, unit_ids: list[int]) -> CampaignInput | None:
         """The entered data, or None when a number cannot be read (errors set on fields)."""
         numbers: dict[str, Decimal] = {}
-        for name in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct"):
+        for name in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct", "comment_pct"):
             value = parse_decimal(getattr(self, name).data)
             if value is None:
                 getattr(self, name).errors = [_l("Nhập một số, ví dụ 0,3.")]
             else:
                 numbers[name] = value
         bands = self.bands_problem()
-        if len(numbers) < 5 or bands is None:
+        if len(numbers) < 6 or bands is None:
             return None
         policy = ScoringPolicy(
             aggregation=self.aggregation.data, trim_min=self.trim_min.data,
             min_peer=self.min_peer.data, min_leader=self.min_leader.data,
-            normalize=self.normalize.data, bands=tuple(bands),
+            normalize=self.normalize.data, bands=tuple(bands), k_peer=self.k_peer.data,
+            same_cluster=bool(self.same_cluster.data), leader_mode=self.leader_mode.data, k_leader=self.k_leader.data,
             lowest_band=self.lowest_band.data.strip(), cap_band=self.cap_band.data.strip(), **numbers)
         windows = {name: getattr(self, name).data for name in (
             "submission_opens", "submission_closes", "review_opens", "review_closes",
@@ -125,10 +132,10 @@ class CampaignForm(FlaskForm):
         self._fill_policy(campaign.policy)
 
     def _fill_policy(self, p: ScoringPolicy) -> None:
-        for name in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct"):
+        for name in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct", "comment_pct"):
             getattr(self, name).data = str(getattr(p, name)).replace(".", ",")
         for name in ("aggregation", "trim_min", "min_peer", "min_leader", "normalize",
-                     "lowest_band", "cap_band"):
+                     "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader"):
             getattr(self, name).data = getattr(p, name)
         self.bands.data = "\n".join(f"{b.name}: {str(b.min_score).replace('.', ',')}" for b in p.bands)
 

@@ -1,7 +1,7 @@
 """Self-assessment pages: the unit's form (save, submit, evidence), the secretary's list and return."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
@@ -170,7 +170,11 @@ PDF_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
 
 def _send(evidence: Evidence, inline: bool):
     """Serve an evidence file: attachment by default; inline only for images and PDF previews."""
-    response = send_file(evidence_service.open_evidence(evidence), mimetype=evidence.content_type,
+    path = evidence_service.open_evidence(evidence)
+    if not path.is_file():  # the row outlived its file (restored database without the file store)
+        current_app.logger.error("evidence file missing: %s", evidence.sha256)
+        abort(404)
+    response = send_file(path, mimetype=evidence.content_type,
                          as_attachment=not inline, download_name=evidence.original_name, max_age=0)
     pdf_inline = inline and evidence.content_type == "application/pdf"
     response.headers["Content-Security-Policy"] = PDF_CSP if pdf_inline else SANDBOX_CSP

@@ -221,3 +221,24 @@ def test_parse_decimal(raw, expected):
     assert value == expected
     if expected is not None:
         assert isinstance(value, Decimal)
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"k_peer": -1}, "k_peer"), ({"k_peer": 21}, "k_peer"), ({"k_peer": 1, "min_peer": 2}, "k_peer"),
+    ({"leader_mode": "random"}, "leader_mode"), ({"leader_mode": "spread", "k_leader": 0}, "k_leader"),
+    ({"leader_mode": "spread", "k_leader": 1, "min_leader": 2}, "k_leader"),
+    ({"comment_pct": Decimal(101)}, "comment_pct"), ({"comment_pct": Decimal(-1)}, "comment_pct")])
+def test_review_settings_are_checked(changes, field):
+    from dataclasses import replace
+    found = validate_policy(replace(ScoringPolicy(), **changes))
+    assert [p.field for p in found] == [field]
+
+
+def test_review_settings_round_trip_and_defaults_for_old_campaigns():
+    p = ScoringPolicy(k_peer=3, same_cluster=False, leader_mode="spread", k_leader=2, comment_pct=Decimal("12.5"))
+    assert ScoringPolicy.from_dict(p.to_dict()) == p
+    old = {k: v for k, v in ScoringPolicy().to_dict().items()
+           if k not in ("k_peer", "same_cluster", "leader_mode", "k_leader", "comment_pct")}
+    assert ScoringPolicy.from_dict(old) == ScoringPolicy()  # campaigns saved before these settings existed
+    assert validate_policy(ScoringPolicy(k_peer=0, w_self=Decimal("0.5"), w_peer=Decimal(0),
+                                         w_leader=Decimal("0.5"))) == []

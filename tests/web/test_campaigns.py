@@ -204,6 +204,7 @@ def form(sets, **changes) -> dict:
         "min_peer": "2", "min_leader": "1", "normalize": "none", "disagreement_pct": "15",
         "inflation_pct": "10", "bands": "Xuất sắc: 90\nTốt: 80\nKhá: 70\nĐạt: 50",
         "lowest_band": "Không đạt", "cap_band": "Đạt", "authority": "Ủy ban nhân dân thành phố Hà Nội",
+        "k_peer": "2", "same_cluster": "y", "leader_mode": "all", "k_leader": "1", "comment_pct": "20",
         "issuer_title": "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "signer_title": "PHÓ CHỦ TỊCH",
         "signer_name": "Nguyễn Văn Phong", "place": "Hà Nội"}
     return {**values, **changes}

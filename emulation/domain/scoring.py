@@ -1,0 +1,287 @@
+"""Scoring (DESIGN §3–§5): review totals, role aggregates, the final score F, flags and bands.
+
+Rules (normative), for the submitted or locked submissions of ONE campaign × target:
+- A review is complete when every criterion of the set has a value; its total is
+  Σscore + Σbonus − Σpenalty. Incomplete reviews never count anywhere (aggregates,
+  minimum counts, normalisation, flags, disqualification) and a missing value is
+  never read as zero.
+- ``S`` = total of the self-assessment; ``P`` / ``L`` = ``policy.aggregation`` of the
+  complete peer / leader totals (see :mod:`emulation.domain.aggregation`), after
+  z-score normalisation per role across the whole call when ``normalize = "zscore"``.
+- ``F`` = w_self·S + w_peer·P + w_leader·L; a role whose weight is 0 contributes 0,
+  even when its aggregate is None. A peer/leader role whose weight is > 0 needs at
+  least ``min_peer`` / ``min_leader`` complete reviews, and a self weight > 0 needs a
+  complete self-assessment; otherwise the submission is pending ("self", "peer",
+  "leader" reasons, in that order), F is None and it has no band.
+- Flags (DESIGN §4, never change the rank): ``disagreement`` when, for any role,
+  max − min of its RAW complete totals exceeds ``disagreement_pct``% of
+  ``cs.max_total``; ``self_inflation`` when S − F exceeds ``inflation_pct``% of it
+  (only when F is known). "Exceeds" is strict; both sides are compared at q6.
+- ``disqualified`` when some COMPLETE leader review gives a ``disqualifying``
+  criterion a value > 0. The band (DESIGN §5) is the first of ``policy.bands`` whose
+  ``min_score`` q6(F) reaches, else ``lowest_band``; a disqualified submission gets
+  the lower of that band and ``cap_band``.
+- Comparisons use q6 (0.000001, ROUND_HALF_UP); display uses q2 (0.01, ROUND_HALF_UP).
+- Results come back in input order and do not depend on the order of the items or
+  of their reviews: role totals are listed by reviewer id, aggregates sort.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import overload
+
+from .aggregation import AGGREGATORS, CONTEXT, Aggregate, ZScore, fit_zscore, mean
+from .criteria import CriteriaSet
+from .policy import ScoringPolicy
+from .submission import signed
+
+__all__ = [
+    "Q6", "Q2", "q6", "q2", "ROLES", "Aggregate", "AGGREGATORS", "review_total", "ReviewInput",
+    "SubmissionInput", "RoleResult", "SubmissionScore", "score_submissions", "band_for",
+    "ReviewerCalibration", "calibration",
+]
+
+Q6 = Decimal("0.000001")
+Q2 = Decimal("0.01")
+ROLES = ("peer", "leader")
+
+
+@overload
+def q6(x: Decimal) -> Decimal: ...
+@overload
+def q6(x: None) -> None: ...
+def q6(x: Decimal | None) -> Decimal | None:
+    """``x`` quantized to 0.000001, ROUND_HALF_UP: the value ranking, bands and awards compare."""
+    return None if x is None else x.quantize(Q6, rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+@overload
+def q2(x: Decimal) -> Decimal: ...
+@overload
+def q2(x: None) -> None: ...
+def q2(x: Decimal | None) -> Decimal | None:
+    """``x`` quantized to 0.01, ROUND_HALF_UP: the value shown."""
+    return None if x is None else x.quantize(Q2, rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+def review_total(cs: CriteriaSet, values: Mapping[str, Decimal | None]) -> Decimal | None:
+    """Σscore + Σbonus − Σpenalty when EVERY criterion of ``cs`` has a value, else None.
+
+    Values for codes outside the set are ignored.
+    """
+    total = Decimal(0)
+    with localcontext(CONTEXT):
+        for criterion in cs.criteria:
+            value = values.get(criterion.code)
+            if value is None:
+                return None
+            total += signed(criterion, value)
+    return total
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """One reviewer's values on one submission; ``role`` is "peer" or "leader"."""
+    reviewer_id: int
+    role: str
+    values: Mapping[str, Decimal | None]
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    """A submitted (or locked) submission: its self-assessment values and its reviews."""
+    submission_id: int
+    self_values: Mapping[str, Decimal | None]
+    reviews: tuple[ReviewInput, ...]
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    """One role on one submission: complete totals (raw and normalised, by reviewer id) and aggregate."""
+    role: str
+    raw_totals: tuple[Decimal, ...]
+    totals: tuple[Decimal, ...]
+    aggregate: Aggregate
+    count: int
+
+
+@dataclass(frozen=True)
+class SubmissionScore:
+    """The scoring of one submission (see the module docstring for each rule)."""
+    submission_id: int
+    S: Decimal | None
+    peer: RoleResult
+    leader: RoleResult
+    P: Decimal | None
+    L: Decimal | None
+    F: Decimal | None
+    pending: bool
+    pending_reasons: tuple[str, ...]
+    flags: frozenset[str]
+    disqualified: bool
+    band: str | None
+
+
+_Complete = dict[str, list[tuple[int, Decimal]]]  # role -> [(reviewer id, raw total)]
+
+
+def score_submissions(policy: ScoringPolicy, cs: CriteriaSet,
+                      items: Sequence[SubmissionInput]) -> list[SubmissionScore]:
+    """Score every submission of one campaign × target, in input order (rules: module docstring)."""
+    complete = [_complete_totals(cs, item.reviews) for item in items]
+    scalers = _fit_scalers(complete) if policy.normalize == "zscore" else {}
+    return [_score_one(policy, cs, item, totals, scalers) for item, totals in zip(items, complete)]
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown review role {role!r}")
+
+
+def _complete_totals(cs: CriteriaSet, reviews: Sequence[ReviewInput]) -> _Complete:
+    """Per role, the (reviewer id, total) of the complete reviews, sorted by reviewer id then total."""
+    found: _Complete = {role: [] for role in ROLES}
+    for review in reviews:
+        _check_role(review.role)
+        total = review_total(cs, review.values)
+        if total is not None:
+            found[review.role].append((review.reviewer_id, total))
+    return {role: sorted(pairs) for role, pairs in found.items()}
+
+
+def _fit_scalers(complete: Sequence[_Complete]) -> dict[str, ZScore]:
+    """One z-score rescaling per role, fitted on every complete total of the call."""
+    scalers: dict[str, ZScore] = {}
+    for role in ROLES:
+        by_reviewer: dict[int, list[Decimal]] = {}
+        for per_item in complete:
+            for reviewer_id, total in per_item[role]:
+                by_reviewer.setdefault(reviewer_id, []).append(total)
+        scalers[role] = fit_zscore(by_reviewer)
+    return scalers
+
+
+def _role_result(policy: ScoringPolicy, role: str, pairs: Sequence[tuple[int, Decimal]],
+                 scaler: ZScore | None) -> RoleResult:
+    raw = tuple(total for _, total in pairs)
+    totals = raw if scaler is None else tuple(scaler.apply(rid, total) for rid, total in pairs)
+    aggregate = AGGREGATORS[policy.aggregation](totals, policy.trim_min)
+    return RoleResult(role, raw, totals, aggregate, len(raw))
+
+
+def _score_one(policy: ScoringPolicy, cs: CriteriaSet, item: SubmissionInput,
+               complete: _Complete, scalers: Mapping[str, ZScore]) -> SubmissionScore:
+    s = review_total(cs, item.self_values)
+    peer = _role_result(policy, "peer", complete["peer"], scalers.get("peer"))
+    leader = _role_result(policy, "leader", complete["leader"], scalers.get("leader"))
+    reasons = _pending_reasons(policy, s, peer, leader)
+    f = None if reasons else _final(policy, s, peer.aggregate.value, leader.aggregate.value)
+    disqualified = _disqualified(cs, item.reviews)
+    return SubmissionScore(
+        submission_id=item.submission_id, S=s, peer=peer, leader=leader,
+        P=peer.aggregate.value, L=leader.aggregate.value, F=f,
+        pending=bool(reasons), pending_reasons=reasons,
+        flags=_flags(policy, cs, s, f, (peer, leader)), disqualified=disqualified,
+        band=None if f is None else band_for(policy, f, disqualified),
+    )
+
+
+def _pending_reasons(policy: ScoringPolicy, s: Decimal | None,
+                     peer: RoleResult, leader: RoleResult) -> tuple[str, ...]:
+    """The roles with weight > 0 that lack what F needs: "self", "peer", "leader" in that order."""
+    reasons: list[str] = []
+    if policy.w_self > 0 and s is None:
+        reasons.append("self")
+    for result, minimum in ((peer, policy.min_peer), (leader, policy.min_leader)):
+        if policy.weight(result.role) > 0 and (result.count < minimum or result.aggregate.value is None):
+            reasons.append(result.role)
+    return tuple(reasons)
+
+
+def _final(policy: ScoringPolicy, s: Decimal | None, p: Decimal | None,
+           lead: Decimal | None) -> Decimal:
+    """F = w_self·S + w_peer·P + w_leader·L; a weight of 0 contributes 0 whatever its value."""
+    f = Decimal(0)
+    with localcontext(CONTEXT):
+        for weight, value in ((policy.w_self, s), (policy.w_peer, p), (policy.w_leader, lead)):
+            if weight != 0:
+                assert value is not None  # guaranteed by _pending_reasons
+                f += weight * value
+    return f
+
+
+def _threshold(pct: Decimal, cs: CriteriaSet) -> Decimal:
+    with localcontext(CONTEXT):
+        return pct * cs.max_total / 100
+
+
+def _flags(policy: ScoringPolicy, cs: CriteriaSet, s: Decimal | None, f: Decimal | None,
+           roles: Sequence[RoleResult]) -> frozenset[str]:
+    """``disagreement`` / ``self_inflation`` per DESIGN §4: strictly exceeding, compared at q6."""
+    flags: set[str] = set()
+    spread_limit = q6(_threshold(policy.disagreement_pct, cs))
+    for result in roles:
+        if result.raw_totals and q6(max(result.raw_totals) - min(result.raw_totals)) > spread_limit:
+            flags.add("disagreement")
+    if s is not None and f is not None:
+        with localcontext(CONTEXT):
+            excess = s - f
+        if q6(excess) > q6(_threshold(policy.inflation_pct, cs)):
+            flags.add("self_inflation")
+    return frozenset(flags)
+
+
+def _disqualified(cs: CriteriaSet, reviews: Sequence[ReviewInput]) -> bool:
+    """Some COMPLETE leader review gives a ``disqualifying`` criterion a value > 0."""
+    codes = [c.code for c in cs.criteria if c.disqualifying]
+    for review in reviews:
+        if review.role != "leader" or review_total(cs, review.values) is None:
+            continue
+        if any((review.values.get(code) or Decimal(0)) > 0 for code in codes):
+            return True
+    return False
+
+
+def band_for(policy: ScoringPolicy, f: Decimal, disqualified: bool = False) -> str:
+    """The band of q6(F): the first of ``policy.bands`` (in order) whose ``min_score`` it
+    reaches, else ``lowest_band``; when disqualified, the lower of that band and ``cap_band``
+    (order: ``policy.band_names()``, best first, ``lowest_band`` last)."""
+    fq = q6(f)
+    name = next((b.name for b in policy.bands if fq >= b.min_score), policy.lowest_band)
+    if disqualified:
+        order = policy.band_names()
+        name = order[max(order.index(name), order.index(policy.cap_band))]
+    return name
+
+
+@dataclass(frozen=True)
+class ReviewerCalibration:
+    """How far a reviewer's complete totals sit from the consensus, on average (None: no complete review)."""
+    reviewer_id: int
+    role: str
+    reviews: int
+    mean_deviation: Decimal | None
+
+
+def calibration(items: Sequence[SubmissionInput], cs: CriteriaSet) -> list[ReviewerCalibration]:
+    """Each reviewer's (per role) mean of (own total − consensus) over the submissions they completed.
+
+    The consensus of a submission and role is the mean of ALL complete totals of that role on
+    it (the reviewer's own included); totals are raw (never normalised). A reviewer whose
+    reviews are all incomplete is listed with 0 reviews and ``mean_deviation`` None. Rows are
+    sorted by (reviewer id, role).
+    """
+    deviations: dict[tuple[int, str], list[Decimal]] = {}
+    for item in items:
+        for review in item.reviews:
+            deviations.setdefault((review.reviewer_id, review.role), [])
+        for role, pairs in _complete_totals(cs, item.reviews).items():
+            consensus = mean([total for _, total in pairs])
+            for reviewer_id, total in pairs:
+                assert consensus is not None
+                with localcontext(CONTEXT):
+                    deviations[(reviewer_id, role)].append(total - consensus)
+    return [ReviewerCalibration(rid, role, len(devs), mean(devs))
+            for (rid, role), devs in sorted(deviations.items())]
