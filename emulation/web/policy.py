@@ -84,6 +84,11 @@ POLICY: dict[str, Rule] = {
     "nominations.withdraw": only("officer"),
     "reviews.queue": REVIEWER,
     "reviews.form": REVIEWER,
+    "assignments.index": only("committee", "secretary"),
+    "assignments.auto": only("secretary"),
+    "assignments.assign": only("secretary"),
+    "assignments.remove": only("secretary"),
+    "assignments.declare": only("secretary"),
     "admin.audit": COMMITTEE,
     "admin.system": COMMITTEE,
 }
