@@ -3,28 +3,27 @@
 Rules, applied by :func:`assign`:
 - a peer reviewer never scores a submission of their own unit, nor one of a unit they
   declared a conflict with (``conflicts`` holds ``(reviewer_id, unit_id)``);
-- with ``same_cluster`` a peer reviewer only scores submissions of their own cluster; a
-  cluster of ``None`` is one more cluster, "unclustered" (those units review each other);
-  without it all targets and reviewers form one pool;
-- each submission gets exactly ``k_peer`` peer reviewers (``existing`` ones count); with
-  too few eligible reviewers it gets all of them and a :class:`Shortfall` with the numbers;
-- loads are balanced: within a pool, among the reviewers eligible for a submission that
-  still needs one, max − min of the peer load (``existing`` included) is ≤ 1 whenever any
-  assignment allows it (the loads are made decreasingly minimal, which minimises the spread);
-  otherwise a Shortfall reports the range;
-- no reciprocal unit pair (a's reviewers score b and b's score a) when the search finds a
-  plan without one; the pairs that remain are listed in ``Plan.reciprocal``, never silent;
+- with ``same_cluster`` a peer reviewer only scores submissions of their own cluster; cluster
+  ``None`` is one more cluster, "unclustered" (those units review each other); without it
+  every target and reviewer is in one pool;
+- each submission gets exactly ``k_peer`` peer reviewers (``existing`` ones count); with too
+  few eligible reviewers it gets all of them and a :class:`Shortfall` with the numbers;
+- loads are balanced: within a pool, among the reviewers eligible for a submission that still
+  needs one, max − min of the peer load (``existing`` included) is ≤ 1 whenever any plan allows
+  it (loads are made decreasingly minimal, which minimises the spread); else a Shortfall;
+- no reciprocal unit pair (a's reviewers score b and b's score a) when the search finds a plan
+  without one; the pairs that remain are listed in ``Plan.reciprocal``, never silent;
 - ``existing`` pairs are kept as they are, count toward k and loads, and are never doubled;
-- leaders: ``"all"`` puts every leader on every submission except a unit the leader declared
-  a conflict with (a submission left with no leader is a Shortfall); ``"spread"`` gives each
-  submission ``k_leader`` leaders, conflicts respected, loads balanced as for peers;
+- leaders: ``"all"`` puts every leader on every submission except those of a unit the leader
+  declared a conflict with (a submission left with no leader is a Shortfall); ``"spread"`` gives
+  each submission ``k_leader`` leaders, conflicts respected, loads balanced as for peers;
 - the plan depends only on the input and ``seed``, never on the order of the input.
 
-Algorithm: in each pool the units are put on a seeded cycle and each submission is filled
-greedily from the next units forward under a load cap (for one reviewer per unit this is the
-cyclic "i is reviewed by i+1 … i+k", reciprocity-free when the pool has ≥ 2k+1 units); loads are
-then levelled along alternating paths, and reciprocal pairs removed by load-preserving moves
-and swaps, with a few seeded restarts when that local search gets stuck.
+Algorithm: per pool, units go on a seeded cycle and each submission is filled greedily from the
+next units forward under a load cap (one reviewer per unit gives "i is reviewed by i+1 … i+k",
+free of reciprocity when the pool has ≥ 2k+1 units); loads are levelled along alternating paths;
+reciprocal pairs are removed along alternating chains that keep every count and the multiset of
+loads; a few seeded restarts follow when that local search gets stuck.
 """
 from __future__ import annotations
 
@@ -39,7 +38,8 @@ from .messages import N_, Templated
 
 PEER, LEADER = "peer", "leader"
 LEADER_MODES = ("all", "spread")
-ATTEMPTS = 6  # seeded restarts of one pool while reciprocal pairs remain
+ATTEMPTS = 6  # seeded restarts of a pool while reciprocal pairs remain
+SEARCH = 12  # reciprocal pairs whose directions one attempt tries to ban
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class PeerReviewer:
 class Settings:
     k_peer: int = 2
     same_cluster: bool = True
-    leader_mode: str = "all"
-    k_leader: int = 1
+    leader_mode: str = "all"  # "all" | "spread"
+    k_leader: int = 1  # with "spread"
     seed: int = 0
 
 
@@ -71,7 +71,7 @@ class Settings:
 class Pair:
     submission_id: int
     reviewer_id: int
-    role: str
+    role: str  # PEER | LEADER
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Shortfall(Templated):
 class Plan:
     pairs: tuple[Pair, ...]
     shortfalls: tuple[Shortfall, ...]
-    reciprocal: tuple[tuple[int, int], ...]
+    reciprocal: tuple[tuple[int, int], ...]  # unit pairs (a, b), a < b, reviewing each other
 
     @property
     def loads(self) -> dict[int, int]:
@@ -101,26 +101,23 @@ PEER_SHORT_ANY = N_("Hồ sơ của {unit} chỉ có {found}/{k} người chấm
 LEADER_SHORT = N_("Hồ sơ của {unit} chỉ có {found}/{k} thành viên hội đồng chấm được (không xung đột "
                   "lợi ích). Hãy bổ sung thành viên hội đồng.")
 NO_LEADER = N_("Hội đồng chưa có thành viên nào để chấm {count} hồ sơ. Hãy thêm thành viên hội đồng.")
-UNEVEN = {
-    "cluster": N_("Không chia đều được hồ sơ cho người chấm chéo trong cụm {cluster}: mỗi người chấm từ "
-                  "{low} đến {high} hồ sơ (lệch quá 1) do điều kiện chấm hoặc phân công sẵn. Hãy bổ sung "
-                  "người chấm hoặc điều chỉnh phân công thủ công."),
-    None: N_("Không chia đều được hồ sơ cho người chấm chéo của các đơn vị chưa thuộc cụm: mỗi người chấm "
-             "từ {low} đến {high} hồ sơ (lệch quá 1). Hãy xếp các đơn vị vào cụm hoặc bổ sung người chấm."),
+UNEVEN = {  # by pool: a cluster, no cluster (unclustered units, or same_cluster off), the leaders
+    "cluster": N_("Không chia đều được hồ sơ cho người chấm chéo trong cụm {cluster}: mỗi người chấm "
+                  "từ {low} đến {high} hồ sơ (lệch quá 1) do điều kiện chấm hoặc phân công sẵn. Hãy "
+                  "bổ sung người chấm hoặc điều chỉnh phân công thủ công."),
     "all": N_("Không chia đều được hồ sơ cho người chấm chéo: mỗi người chấm từ {low} đến {high} hồ sơ "
-              "(lệch quá 1) do điều kiện chấm hoặc phân công sẵn. Hãy bổ sung người chấm hoặc điều chỉnh "
-              "phân công thủ công."),
-    LEADER: N_("Không chia đều được hồ sơ cho thành viên hội đồng: mỗi người chấm từ {low} đến {high} hồ "
-               "sơ (lệch quá 1) do xung đột lợi ích hoặc phân công sẵn. Hãy điều chỉnh phân công thủ công."),
+              "(lệch quá 1) do điều kiện chấm hoặc phân công sẵn. Hãy bổ sung người chấm hoặc điều "
+              "chỉnh phân công thủ công."),
+    LEADER: N_("Không chia đều được hồ sơ cho thành viên hội đồng: mỗi người chấm từ {low} đến {high} "
+               "hồ sơ (lệch quá 1) do xung đột lợi ích hoặc phân công sẵn. Hãy điều chỉnh phân công."),
 }
 
 
 class _Matching:
-    """New pairs of one pool: ``elig[t]`` in preference order, ``new[t]``, ``holds[r]``, ``load``."""
+    """New pairs of one pool: ``elig[t]`` (preference order), ``new[t]``, ``holds[r]``, ``load[r]``."""
 
-    def __init__(self, elig: dict[int, list[int]], need: dict[int, int], load: dict[int, int]):
+    def __init__(self, elig: dict[int, list[int]], need: dict[int, int], load: Counter[int]):
         self.elig, self.load = elig, load
-        self.eligset = {t: set(rs) for t, rs in elig.items()}
         self.need = {t: min(n, len(elig[t])) for t, n in need.items()}
         self.members = sorted({r for t, rs in elig.items() if self.need[t] for r in rs})
         self.new: dict[int, set[int]] = {t: set() for t in elig}
@@ -132,25 +129,27 @@ class _Matching:
         self.load[r] += 1 if on else -1
 
     def fill(self, order: Sequence[int], avoid: Callable[[int, int], bool]) -> None:
-        """Greedy: preferred reviewers under the cap and not ``avoid``-ed, then under the cap, then least loaded."""
+        """Greedy in ``order``: preferred reviewers under the cap not ``avoid``-ed, then under the
+        cap, then the least loaded."""
         if not self.members:
             return
-        total = sum(self.need.values()) + sum(self.load[r] for r in self.members)
-        cap = math.ceil(total / len(self.members))
+        cap = math.ceil((sum(self.need.values()) + sum(self.load[r] for r in self.members))
+                        / len(self.members))
         for t in order:
             chosen, n = self.new[t], self.need[t]
-            rules = (lambda r: self.load[r] < cap and not avoid(r, t), lambda r: self.load[r] < cap,
-                     lambda r: True)
-            for rule in rules:
-                for r in (self.elig[t] if rule is not rules[2] else
-                          sorted(self.elig[t], key=self.load.__getitem__)):
+            for rule in (lambda r: self.load[r] < cap and not avoid(r, t), lambda r: self.load[r] < cap,
+                         None):
+                if len(chosen) >= n:
+                    break
+                for r in self.elig[t] if rule else sorted(self.elig[t], key=self.load.__getitem__):
                     if len(chosen) >= n:
                         break
-                    if r not in chosen and rule(r):
+                    if r not in chosen and (rule is None or rule(r)):
                         self.put(t, r, True)
 
     def balance(self) -> tuple[int, int]:
-        """Shift pairs along alternating paths from loads ≥ h to loads ≤ h − 2 until none exists."""
+        """Shift pairs along alternating paths from loads ≥ h to loads ≤ h − 2 while one exists;
+        return the final (min, max) load."""
         while self.members:
             loads = [self.load[r] for r in self.members]
             hi, lo = max(loads), min(loads)
@@ -185,18 +184,15 @@ def _reciprocal(m: Counter[tuple[int, int]], units: Collection[int] | None = Non
                   if n and a < b and m[(b, a)] and (units is None or a in units or b in units))
 
 
-def _repair(mt: _Matching, runit: dict[int, int], tunit: dict[int, int], m: Counter) -> None:
-    """Take pairs off reciprocal unit pairs along alternating chains that keep every count and the
-    load multiset, and create no reciprocal pair: each step lowers the reciprocal pairs' multiplicity."""
+def _repair(mt: _Matching, runit: dict[int, int], tunit: dict[int, int], m: Counter[tuple[int, int]]) -> None:
+    """Take pairs off reciprocal unit pairs; each step lowers their multiplicity and adds none."""
     by_unit: dict[int, list[int]] = defaultdict(list)
     for t in sorted(mt.new):
         by_unit[tunit[t]].append(t)
 
     def relieve(r: int, t: int) -> bool:
-        """t drops r and takes w1, who drops s1, which takes w2 … until r or a reviewer one below r is reached."""
-        banned = (runit[r], tunit[t])
-        prev: dict[int, tuple[int, int] | None] = {t: None}
-        queue = deque([t])
+        """t drops r and takes w1, who drops s1, which takes w2 … up to r or a load one below r's."""
+        banned, prev, queue = (runit[r], tunit[t]), {t: (0, -1)}, deque([t])
         m[banned] -= 1  # r leaves t whatever the chain
         while queue:
             s = queue.popleft()
@@ -206,10 +202,10 @@ def _repair(mt: _Matching, runit: dict[int, int], tunit: dict[int, int], m: Coun
                     continue
                 if w == r or mt.load[w] == mt.load[r] - 1:
                     chain, cur, into = [], s, w
-                    while cur is not None:
-                        step = prev[cur]
-                        chain.append((cur, step[0] if step else r, into))
-                        cur, into = (step[1], step[0]) if step else (None, 0)
+                    while cur != t:
+                        chain.append((cur, prev[cur][0], into))
+                        cur, into = prev[cur][1], prev[cur][0]
+                    chain.append((t, r, into))
                     added = {(runit[i], tunit[c]) for c, _, i in chain}
                     if added & {(b, a) for a, b in added}:
                         continue
@@ -231,56 +227,98 @@ def _repair(mt: _Matching, runit: dict[int, int], tunit: dict[int, int], m: Coun
         progress = False
         for a, b in _reciprocal(m, by_unit.keys()):
             for x, y in ((a, b), (b, a)):
-                todo = [(r, t) for t in by_unit.get(y, []) for r in sorted(mt.new[t]) if runit[r] == x]
-                for r, t in todo:
+                for r, t in [(r, t) for t in by_unit[y] for r in sorted(mt.new[t]) if runit[r] == x]:
                     if m[(x, y)] and m[(y, x)] and r in mt.new[t] and relieve(r, t):
                         progress = True
 
 
+@dataclass
+class _Context:
+    """What the pools share; counts are of the ``existing`` pairs except ``m``, which grows."""
+    settings: Settings
+    blocked: frozenset[tuple[int, int]]
+    names: Mapping[int, str]
+    taken: dict[int, set[int]]  # submission → reviewers on it
+    have: Counter[tuple[int, str]]  # (submission, role) → pairs
+    load: Counter[tuple[str, int]]  # (role, reviewer) → pairs
+    m: Counter[tuple[int, int]]  # (reviewer's unit, submission's unit) → peer pairs
+
+
 def _pool_peers(key: object, ts: list[Target], rs: list[PeerReviewer],
-                ctx: dict) -> tuple[dict[int, set[int]], tuple[int, int], int]:
-    """Best of a few seeded attempts for one pool: (new pairs, load range, number balanced)."""
-    s: Settings = ctx["settings"]
+                ctx: _Context) -> tuple[dict[int, set[int]], tuple[int, int], int]:
+    """Best plan of one pool: (new pairs, load range, number balanced).
+
+    Each seeded attempt solves, then, while reciprocal pairs remain, bans one direction of one
+    pair and solves again, keeping a ban only if the plan still places as many pairs as the
+    first solve, as evenly."""
+    s = ctx.settings
     runit = {r.reviewer_id: r.unit_id for r in rs}
     tunit = {t.submission_id: t.unit_id for t in ts}
-    best, blocked = None, ctx["blocked"]
-    for attempt in range(ATTEMPTS):
-        rng = random.Random(f"{s.seed}/{key}/{attempt}")
-        units = sorted({t.unit_id for t in ts} | {r.unit_id for r in rs})
-        rng.shuffle(units)
-        pos = {u: i for i, u in enumerate(units)}
-        tie = {r.reviewer_id: rng.random() for r in rs}
-        cyc = sorted(rs, key=lambda r: (pos[r.unit_id], tie[r.reviewer_id]))
-        marks = [pos[r.unit_id] for r in cyc]
-        order = sorted(ts, key=lambda t: (pos[t.unit_id], rng.random()))
-        ring = [(r.reviewer_id, r.unit_id) for r in cyc]
-        elig = {}
-        for t in order:
-            i, u, taken = bisect_right(marks, pos[t.unit_id]), t.unit_id, ctx["taken"][t.submission_id]
-            elig[t.submission_id] = [r for r, ru in ring[i:] + ring[:i] if ru != u
-                                     and (r, u) not in blocked and r not in taken]
-        need = {t.submission_id: max(0, s.k_peer - ctx["have"][(t.submission_id, PEER)]) for t in ts}
-        mt = _Matching(elig, need, Counter({r: ctx["load"][r] for r in runit}))
-        m = ctx["m"].copy()
-        mt.fill([t.submission_id for t in order], lambda r, t: m[(tunit[t], runit[r])] > 0)
-        spread = mt.balance()
-        for t, new in mt.new.items():
-            m.update((runit[r], tunit[t]) for r in new)
+    need = {t.submission_id: max(0, s.k_peer - ctx.have[(t.submission_id, PEER)]) for t in ts}
+    ref: list = []  # pairs placed, load spread and balanced reviewers of the first solve
+    best: tuple = ()  # reciprocal count, new pairs, load range, unit edges
+
+    def solve(order: list[int], elig: dict[int, list[int]], banned: set[tuple[int, int]]) -> list | None:
+        nonlocal best
+        trial = {t: [r for r in rs_ if (runit[r], tunit[t]) not in banned] for t, rs_ in elig.items()}
+        mt, m = _Matching(trial, need, Counter({r: ctx.load[(PEER, r)] for r in runit})), ctx.m.copy()
+        mt.fill(order, lambda r, t: m[(tunit[t], runit[r])] > 0)
+        mt.balance()
+        placed, members = sum(map(len, mt.new.values())), ref[2] if ref else mt.members
+        loads = [mt.load[r] for r in members] or [0]
+        if not ref:
+            ref.extend((placed, max(loads) - min(loads), members))
+        elif placed < ref[0] or max(loads) - min(loads) > ref[1]:
+            return None
+        m.update((runit[r], tunit[t]) for t, new in mt.new.items() for r in new)
         _repair(mt, runit, tunit, m)
-        score = len(_reciprocal(m, set(tunit.values())))
-        if best is None or score < best[0]:
-            best = (score, mt.new, spread, len(mt.members), m)
-        if score == 0:
+        found = _reciprocal(m, set(tunit.values()))
+        if not best or len(found) < best[0]:
+            best = (len(found), mt.new, (min(loads), max(loads)), m)
+        return found
+
+    for attempt in range(ATTEMPTS):
+        order, elig = _cycle(f"{s.seed}/{key}/{attempt}", ts, rs, ctx)
+        banned: set[tuple[int, int]] = set()
+        found, tried = solve(order, elig, banned), set()
+        for _ in range(SEARCH):
+            todo = [p for p in found or () if p not in tried]
+            if not todo:
+                break
+            tried.add(todo[0])
+            a, b = todo[0]
+            for d in sorted([(a, b), (b, a)], key=best[3].__getitem__):
+                again = solve(order, elig, banned | {d})
+                if again is not None:
+                    banned, found = banned | {d}, again
+                    break
+        if best[0] == 0:
             break
-    assert best is not None
-    ctx["m"] = best[4]
-    return best[1], best[2], best[3]
+    ctx.m = best[3]
+    return best[1], best[2], len(ref[2])
 
 
-def _uneven(key: object, low: int, high: int) -> Shortfall:
-    kind = key if key in (None, "all", LEADER) else "cluster"
-    extra = (("cluster", str(key)),) if kind == "cluster" else ()
-    return Shortfall(UNEVEN[kind], extra + (("low", str(low)), ("high", str(high))))
+def _cycle(seed: str, ts: list[Target], rs: list[PeerReviewer], ctx: _Context) -> tuple[list[int], dict[int, list[int]]]:
+    """Units on a seeded cycle: submissions in cycle order, each with its eligible reviewers
+    listed from the next unit forward."""
+    rng = random.Random(seed)
+    units = sorted({t.unit_id for t in ts} | {r.unit_id for r in rs})
+    rng.shuffle(units)
+    pos = {u: i for i, u in enumerate(units)}
+    ring = sorted((pos[r.unit_id], rng.random(), r.reviewer_id, r.unit_id) for r in rs)
+    marks = [x[0] for x in ring]
+    order = sorted(ts, key=lambda t: (pos[t.unit_id], rng.random()))
+    elig = {}
+    for t in order:
+        i, u, taken = bisect_right(marks, pos[t.unit_id]), t.unit_id, ctx.taken[t.submission_id]
+        elig[t.submission_id] = [r for _, _, r, ru in ring[i:] + ring[:i]
+                                 if ru != u and (r, u) not in ctx.blocked and r not in taken]
+    return [t.submission_id for t in order], elig
+
+
+def _short(template: str, t: Target, found: int, k: int, ctx: _Context) -> Shortfall:
+    unit = ctx.names.get(t.unit_id, str(t.unit_id))
+    return Shortfall(template, (("unit", unit), ("found", str(found)), ("k", str(k))), t.submission_id)
 
 
 def assign(targets: Sequence[Target], peers: Sequence[PeerReviewer], leaders: Sequence[int],
@@ -288,8 +326,8 @@ def assign(targets: Sequence[Target], peers: Sequence[PeerReviewer], leaders: Se
            existing: Collection[Pair] = (), unit_names: Mapping[int, str] | None = None) -> Plan:
     """Plan peer and leader pairs for ``targets`` under the rules of this module.
 
-    ``unit_names`` (optional) fills ``{unit}`` in the shortfalls; the unit id is used otherwise.
-    Raises ValueError for negative k, an unknown ``leader_mode`` or one id given two meanings.
+    ``unit_names`` (optional) fills ``{unit}`` in shortfalls; the unit id is used otherwise.
+    Raises ValueError for a negative k, an unknown ``leader_mode`` or an id with two meanings.
     """
     s = settings
     if s.k_peer < 0 or s.k_leader < 0 or s.leader_mode not in LEADER_MODES:
@@ -298,19 +336,25 @@ def assign(targets: Sequence[Target], peers: Sequence[PeerReviewer], leaders: Se
     rs = sorted(set(peers), key=lambda r: r.reviewer_id)
     if len({t.submission_id for t in ts}) < len(ts) or len({r.reviewer_id for r in rs}) < len(rs):
         raise ValueError("a submission or reviewer id appears with two different units or clusters")
-    names = unit_names or {}
     kept = sorted(set(existing), key=lambda p: (p.submission_id, p.role, p.reviewer_id))
-    ctx: dict = {"settings": s, "blocked": frozenset(conflicts), "taken": defaultdict(set),
-                 "have": Counter((p.submission_id, p.role) for p in kept),
-                 "load": Counter(p.reviewer_id for p in kept if p.role == PEER),
-                 "leader_load": Counter(p.reviewer_id for p in kept if p.role == LEADER)}
+    taken: dict[int, set[int]] = defaultdict(set)
     for p in kept:
-        ctx["taken"][p.submission_id].add(p.reviewer_id)
+        taken[p.submission_id].add(p.reviewer_id)
     runit = {r.reviewer_id: r.unit_id for r in rs}
     tunit = {t.submission_id: t.unit_id for t in ts}
-    ctx["m"] = Counter((runit[p.reviewer_id], tunit[p.submission_id]) for p in kept
-                       if p.role == PEER and p.reviewer_id in runit and p.submission_id in tunit)
-    pairs, shortfalls = list(kept), []
+    ctx = _Context(s, frozenset(conflicts), unit_names or {}, taken,
+                   Counter((p.submission_id, p.role) for p in kept), Counter((p.role, p.reviewer_id) for p in kept),
+                   Counter((runit[p.reviewer_id], tunit[p.submission_id]) for p in kept if p.role == PEER
+                           and p.reviewer_id in runit and p.submission_id in tunit))
+    shortfalls: list[Shortfall] = []
+    pairs = kept + _peers(ts, rs, ctx, shortfalls) + _leaders(ts, sorted(set(leaders)), ctx, shortfalls)
+    return Plan(tuple(sorted(pairs, key=lambda p: (p.submission_id, p.role, p.reviewer_id))),
+                tuple(shortfalls), tuple(_reciprocal(ctx.m)))
+
+
+def _peers(ts: list[Target], rs: list[PeerReviewer], ctx: _Context, shortfalls: list[Shortfall]) -> list[Pair]:
+    """Peer pairs, pool by pool, with the shortfalls of each pool."""
+    s, pairs = ctx.settings, []
     pools: dict[object, tuple[list[Target], list[PeerReviewer]]] = defaultdict(lambda: ([], []))
     for t in ts:
         pools[t.cluster_id if s.same_cluster else "all"][0].append(t)
@@ -323,24 +367,22 @@ def assign(targets: Sequence[Target], peers: Sequence[PeerReviewer], leaders: Se
         new, (low, high), members = _pool_peers(key, pts, prs, ctx)
         pairs += [Pair(t, r, PEER) for t in sorted(new) for r in sorted(new[t])]
         if members and high - low > 1:
-            shortfalls.append(_uneven(key, low, high))
+            where = (("cluster", str(key)),) if key not in (None, "all") else ()
+            shortfalls.append(Shortfall(UNEVEN["cluster" if where else "all"],
+                                        where + (("low", str(low)), ("high", str(high)))))
         for t in pts:
-            found = ctx["have"][(t.submission_id, PEER)] + len(new[t.submission_id])
+            found = ctx.have[(t.submission_id, PEER)] + len(new[t.submission_id])
             if found < s.k_peer:
-                shortfalls.append(Shortfall(PEER_SHORT if s.same_cluster else PEER_SHORT_ANY, (
-                    ("unit", names.get(t.unit_id, str(t.unit_id))), ("found", str(found)),
-                    ("k", str(s.k_peer))), t.submission_id))
-    pairs += _leaders(ts, sorted(set(leaders)), ctx, shortfalls, names)
-    return Plan(tuple(sorted(pairs, key=lambda p: (p.submission_id, p.role, p.reviewer_id))),
-                tuple(shortfalls), tuple(_reciprocal(ctx["m"])))
+                shortfalls.append(_short(PEER_SHORT if s.same_cluster else PEER_SHORT_ANY, t, found,
+                                         s.k_peer, ctx))
+    return pairs
 
 
-def _leaders(ts: list[Target], leaders: list[int], ctx: dict, shortfalls: list[Shortfall],
-             names: Mapping[int, str]) -> list[Pair]:
+def _leaders(ts: list[Target], leaders: list[int], ctx: _Context, shortfalls: list[Shortfall]) -> list[Pair]:
     """Leader pairs: every free leader ("all") or ``k_leader`` balanced ones ("spread")."""
-    s: Settings = ctx["settings"]
+    s = ctx.settings
     k = 1 if s.leader_mode == "all" else s.k_leader
-    lacking = [t for t in ts if ctx["have"][(t.submission_id, LEADER)] < k]
+    lacking = [t for t in ts if ctx.have[(t.submission_id, LEADER)] < k]
     if not leaders:
         if lacking:
             shortfalls.append(Shortfall(NO_LEADER, (("count", str(len(lacking))),)))
@@ -349,23 +391,21 @@ def _leaders(ts: list[Target], leaders: list[int], ctx: dict, shortfalls: list[S
     random.Random(f"{s.seed}/leaders").shuffle(order)
     elig: dict[int, list[int]] = {}
     for i, t in enumerate(ts):
-        turn = order[(i * max(k, 1)) % len(order):] + order[:(i * max(k, 1)) % len(order)]
-        elig[t.submission_id] = [r for r in turn if (r, t.unit_id) not in ctx["blocked"]
-                                 and r not in ctx["taken"][t.submission_id]]
+        turn = (i * max(k, 1)) % len(order)  # round robin: submission i starts at leader i·k
+        elig[t.submission_id] = [r for r in order[turn:] + order[:turn]
+                                 if (r, t.unit_id) not in ctx.blocked and r not in ctx.taken[t.submission_id]]
     if s.leader_mode == "all":
         new = {t: set(rs) for t, rs in elig.items()}
     else:
-        need = {t.submission_id: max(0, k - ctx["have"][(t.submission_id, LEADER)]) for t in ts}
-        mt = _Matching(elig, need, Counter({r: ctx["leader_load"][r] for r in leaders}))
+        need = {t.submission_id: max(0, k - ctx.have[(t.submission_id, LEADER)]) for t in ts}
+        mt = _Matching(elig, need, Counter({r: ctx.load[(LEADER, r)] for r in leaders}))
         mt.fill([t.submission_id for t in ts], lambda r, t: False)
         low, high = mt.balance()
         if mt.members and high - low > 1:
-            shortfalls.append(_uneven(LEADER, low, high))
+            shortfalls.append(Shortfall(UNEVEN[LEADER], (("low", str(low)), ("high", str(high)))))
         new = mt.new
     for t in lacking:
-        found = ctx["have"][(t.submission_id, LEADER)] + len(new[t.submission_id])
+        found = ctx.have[(t.submission_id, LEADER)] + len(new[t.submission_id])
         if found < k:
-            shortfalls.append(Shortfall(LEADER_SHORT, (
-                ("unit", names.get(t.unit_id, str(t.unit_id))), ("found", str(found)), ("k", str(k))),
-                t.submission_id))
+            shortfalls.append(_short(LEADER_SHORT, t, found, k, ctx))
     return [Pair(t, r, LEADER) for t in sorted(new) for r in sorted(new[t])]
