@@ -19,11 +19,12 @@ Rules, applied by :func:`assign`:
   each submission ``k_leader`` leaders, conflicts respected, loads balanced as for peers;
 - the plan depends only on the input and ``seed``, never on the order of the input.
 
-Algorithm: per pool, units go on a seeded cycle and each submission is filled greedily from the
+Algorithm, per pool: units go on a seeded cycle and each submission is filled greedily from the
 next units forward under a load cap (one reviewer per unit gives "i is reviewed by i+1 … i+k",
 free of reciprocity when the pool has ≥ 2k+1 units); loads are levelled along alternating paths;
 reciprocal pairs are removed along alternating chains that keep every count and the multiset of
-loads; a few seeded restarts follow when that local search gets stuck.
+loads. While some remain, one direction of a pair is banned and the pool solved again (kept if
+nothing is lost), then the cycle is reseeded; a work budget bounds the search deterministically.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ PEER, LEADER = "peer", "leader"
 LEADER_MODES = ("all", "spread")
 ATTEMPTS = 6  # seeded restarts of a pool while reciprocal pairs remain
 SEARCH = 12  # reciprocal pairs whose directions one attempt tries to ban
+WORK = 400_000  # solves of a pool × its targets × its reviewers: a deterministic time bound
 
 
 @dataclass(frozen=True)
@@ -277,22 +279,22 @@ def _pool_peers(key: object, ts: list[Target], rs: list[PeerReviewer],
             best = (len(found), mt.new, (min(loads), max(loads)), m)
         return found
 
+    solves = max(1, WORK // max(1, len(ts) * len(rs)))
     for attempt in range(ATTEMPTS):
         order, elig = _cycle(f"{s.seed}/{key}/{attempt}", ts, rs, ctx)
         banned: set[tuple[int, int]] = set()
-        found, tried = solve(order, elig, banned), set()
-        for _ in range(SEARCH):
+        found, tried, solves = solve(order, elig, banned), set(), solves - 1
+        while solves > 0 and len(tried) < SEARCH:
             todo = [p for p in found or () if p not in tried]
             if not todo:
                 break
             tried.add(todo[0])
-            a, b = todo[0]
-            for d in sorted([(a, b), (b, a)], key=best[3].__getitem__):
-                again = solve(order, elig, banned | {d})
+            for d in sorted([todo[0], todo[0][::-1]], key=best[3].__getitem__):
+                again, solves = solve(order, elig, banned | {d}), solves - 1
                 if again is not None:
                     banned, found = banned | {d}, again
                     break
-        if best[0] == 0:
+        if best[0] == 0 or solves <= 0:
             break
     ctx.m = best[3]
     return best[1], best[2], len(ref[2])
@@ -366,6 +368,8 @@ def _peers(ts: list[Target], rs: list[PeerReviewer], ctx: _Context, shortfalls: 
             continue
         new, (low, high), members = _pool_peers(key, pts, prs, ctx)
         pairs += [Pair(t, r, PEER) for t in sorted(new) for r in sorted(new[t])]
+        for t, added in new.items():
+            ctx.taken[t] |= added  # so that a leader who is also a peer is not put on twice
         if members and high - low > 1:
             where = (("cluster", str(key)),) if key not in (None, "all") else ()
             shortfalls.append(Shortfall(UNEVEN["cluster" if where else "all"],

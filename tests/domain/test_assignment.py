@@ -70,7 +70,8 @@ def check(plan: Plan, targets, peers, leaders, conflicts, s: Settings, existing=
         wanted = 1 if s.leader_mode == "all" else s.k_leader
         assert (k_lead[t.submission_id] < wanted and bool(leaders)) == (t.submission_id in short_lead)
         if s.leader_mode == "all":
-            free = {x for x in leaders if (x, t.unit_id) not in conflicts}
+            as_peer = {r for sid, r in peer_pairs(plan) if sid == t.submission_id}
+            free = {x for x in leaders if (x, t.unit_id) not in conflicts} - as_peer
             assert free <= {r for sid, r in leader_pairs(plan) if sid == t.submission_id}
     loads = Counter(r for _, r in peer_pairs(plan))
     uneven = {f.template for f in plan.shortfalls if f.template in UNEVEN.values()}
@@ -192,6 +193,8 @@ def test_existing_pairs_kept_counted_and_never_doubled():
     assert set(existing) <= set(plan.pairs)
     assert Counter(s for s, _ in peer_pairs(plan)) == {1: 1, 2: 1, 3: 1, 4: 1}
     assert sorted(r for s, r in leader_pairs(plan) if s == 3) == [98, 99]
+    # 13 already has 2 manual pairs while 11, 12, 14 share the 2 new ones: reported, not hidden
+    assert [dict(f.params) for f in plan.shortfalls] == [{"cluster": "9", "low": "0", "high": "2"}]
 
 
 def test_existing_pairs_beyond_k_stay():
@@ -212,6 +215,13 @@ def test_leaders_all_mode_with_every_leader_conflicted():
     plan = run(THREE, THREE_R, leaders=[7], conflicts={(7, 2)}, k_peer=1)
     assert [f.submission_id for f in plan.shortfalls] == [2]
     assert "0/1 thành viên hội đồng" in plan.shortfalls[0].message
+
+
+@pytest.mark.parametrize("mode", ["all", "spread"])
+def test_a_leader_who_is_also_a_peer_is_never_put_on_twice(mode):
+    plan = run(THREE, THREE_R, leaders=[11, 12, 13], k_peer=2, leader_mode=mode, k_leader=1)
+    on = Counter((p.submission_id, p.reviewer_id) for p in plan.pairs)
+    assert max(on.values()) == 1 and len(peer_pairs(plan)) == 6
 
 
 def test_no_leaders_at_all_is_one_shortfall():
@@ -296,13 +306,19 @@ TINY = [
     ([T(i, i, 1) for i in range(4)], [R(10, 0, 1), R(11, 1, 1), R(12, 1, 1), R(13, 2, 1)], {(13, 3)}, 2),
     ([T(i, i, 1) for i in range(5)], [R(10 + i, i, 1) for i in range(5)], {(10, 2), (11, 4), (13, 0)}, 1),
     ([T(i, i % 3, 1) for i in range(5)], [R(10 + i, i, 1) for i in range(4)], set(), 1),
+    # found by random search: the only reciprocity-free plans move several pairs at once
+    ([T(0, 0, 1), T(1, 2, 1), T(2, 0, 1), T(3, 0, 1)],
+     [R(10, 2, 1), R(11, 1, 1), R(12, 0, 1), R(13, 2, 1), R(14, 2, 1), R(15, 1, 1)], {(15, 1), (15, 2)}, 1),
+    ([T(0, 0, 1), T(1, 4, 1), T(2, 1, 1), T(3, 2, 1)],
+     [R(10, 4, 1), R(11, 1, 1), R(12, 4, 1), R(13, 0, 1), R(14, 2, 1), R(15, 1, 1)],
+     {(14, 1), (15, 0), (14, 3), (12, 3)}, 2),
 ]
 
 
 @pytest.mark.parametrize("targets, peers, conflicts, k", TINY)
 def test_tiny_instances_match_brute_force(targets, peers, conflicts, k):
     uneven, recip = brute_force(targets, peers, conflicts, k)
-    for seed in range(4):
+    for seed in range(8):
         plan = run(targets, peers, conflicts=conflicts, k_peer=k, seed=seed)
         assert bool([f for f in plan.shortfalls if f.template in UNEVEN.values()]) == bool(uneven)
         if not uneven:
