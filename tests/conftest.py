@@ -77,6 +77,14 @@ def database_url(template_database, tmp_path):
         yield f"sqlite:///{target}"
 
 
+@pytest.fixture(autouse=True)
+def _thaw_clock():
+    """Tests may freeze the platform clock; every test ends with it running again."""
+    from emulation.clock import clock
+    yield
+    clock.frozen = None
+
+
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     return {

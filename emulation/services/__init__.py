@@ -22,6 +22,14 @@ class ServiceError(Exception):
         self.problems = list(problems)
 
 
+class CriterionErrors(ServiceError):
+    """Values refused, one message per criterion code (``errors``); nothing was saved."""
+
+    def __init__(self, message: str, errors: dict[str, str]) -> None:
+        super().__init__(message, problems=list(errors.values()))
+        self.errors = errors
+
+
 def translate(problem: object) -> str:
     """A domain message (``template`` marked ``N_``, ``params``) in the user's language."""
     from flask_babel import get_translations

@@ -25,7 +25,7 @@ from ..domain.criteria import check_value
 from ..domain.policy import parse_decimal
 from ..domain.submission import window_open
 from ..models import Assignment, Criterion, Review, Score, Submission, User, utcnow
-from . import ServiceError
+from . import CriterionErrors, ServiceError
 from .audit import record
 from .campaigns import to_local
 from .submissions import StaleSave, criteria_of, stored_scores
@@ -40,11 +40,11 @@ class ScoreEntry:
     verdict: str = ""
 
 
-class ReviewErrors(ServiceError):
+class ReviewErrors(CriterionErrors):
+    """Some review values are refused; nothing was saved."""
+
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(_("Chưa lưu phiếu chấm: %(n)d tiêu chí cần sửa.", n=len(errors)),
-                         problems=list(errors.values()))
-        self.errors = errors
+        super().__init__(_("Chưa lưu phiếu chấm: %(n)d tiêu chí cần sửa.", n=len(errors)), errors)
 
 
 def check_review_window(submission: Submission, now: dt.datetime) -> None:

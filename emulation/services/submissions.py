@@ -19,7 +19,7 @@ from ..domain.policy import parse_decimal
 from ..domain.submission import EDITABLE, missing, next_state, window_open
 from ..models import (Campaign, CampaignUnit, Criterion, Evidence, ReturnNote, SelfScore, Submission,
                       Unit, User, utcnow)
-from . import ServiceError, translate
+from . import CriterionErrors, ServiceError, translate
 from .audit import record
 from .campaigns import to_local
 from .criteria import domain_set
@@ -32,13 +32,11 @@ class Entry:
     explanation: str = ""
 
 
-class EntryErrors(ServiceError):
-    """Some values cannot be read or are out of bounds; nothing was saved."""
+class EntryErrors(CriterionErrors):
+    """Some self-scores cannot be read or are out of bounds; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(_("Chưa lưu: %(n)d ô điểm cần sửa (đánh dấu đỏ bên dưới).", n=len(errors)),
-                         problems=list(errors.values()))
-        self.errors = errors
+        super().__init__(_("Chưa lưu: %(n)d ô điểm cần sửa (đánh dấu đỏ bên dưới).", n=len(errors)), errors)
 
 
 class StaleSave(ServiceError):

@@ -14,12 +14,6 @@ from emulation.services.submissions import Entry, criteria_of, open_collective, 
 from tests.helpers import csrf_from
 
 
-@pytest.fixture(autouse=True)
-def _thaw():
-    yield
-    clock.frozen = None
-
-
 @pytest.fixture
 def world(app, make):
     campaign = make.campaign()

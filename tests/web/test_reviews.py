@@ -14,12 +14,6 @@ from emulation.services.reviews import ReviewErrors, ScoreEntry, save_review, vi
 from emulation.services.submissions import StaleSave, criteria_of, open_collective, save_draft, Entry
 
 
-@pytest.fixture(autouse=True)
-def _thaw():
-    yield
-    clock.frozen = None
-
-
 @pytest.fixture
 def world(app, make):
     from emulation.services.assignments import assign_reviewer

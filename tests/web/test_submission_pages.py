@@ -16,12 +16,6 @@ from tests.helpers import csrf_from, login
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _thaw():
-    yield
-    clock.frozen = None
-
-
 @pytest.fixture
 def world(app, make):
     campaign = make.campaign()

@@ -27,12 +27,6 @@ def world(app, make):
             "submission": submission, "cs": cs, "rows": rows}
 
 
-@pytest.fixture(autouse=True)
-def _thaw():
-    yield
-    clock.frozen = None
-
-
 def full_entries(cs) -> dict[str, Entry]:
     """A valid value for every criterion: max for scores and bonuses, 0 for penalties."""
     return {c.code: Entry("0" if c.kind.value == "penalty" else str(c.max).replace(".", ","), "Đã thực hiện")
