@@ -5,8 +5,8 @@ import click
 
 
 def register_commands(cli: click.Group) -> None:
-    from . import criteria, db, demo, org, serve, users
+    from . import criteria, db, demo, org, reviews, serve, users
 
-    for module in (db, criteria, org, users, demo, serve):
+    for module in (db, criteria, org, users, reviews, demo, serve):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -24,7 +24,7 @@ from ..database import db
 from ..domain.criteria import check_value
 from ..domain.policy import parse_decimal
 from ..domain.submission import window_open
-from ..models import Assignment, Criterion, Review, Score, Submission, User, utcnow
+from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User, utcnow
 from . import CriterionErrors, ServiceError
 from .audit import record
 from .campaigns import to_local
@@ -48,7 +48,11 @@ class ReviewErrors(CriterionErrors):
 
 
 def check_review_window(submission: Submission, now: dt.datetime) -> None:
-    campaign = submission.campaign
+    check_campaign_review_window(submission.campaign, now)
+
+
+def check_campaign_review_window(campaign: Campaign, now: dt.datetime) -> None:
+    """Refuse a write outside [review_opens, review_closes): scores are locked after the window."""
     if not window_open(now, campaign.review_opens, campaign.review_closes):
         when = to_local(campaign.review_opens if now < campaign.review_opens else campaign.review_closes,
                         campaign.timezone).strftime("%H:%M ngày %d/%m/%Y")
@@ -160,4 +164,4 @@ def visible_reviews(user: User, submission: Submission) -> list[Review]:
 
 
 __all__ = ["ScoreEntry", "ReviewErrors", "save_review", "visible_reviews", "review_of", "scores_of",
-           "check_review_window"]
+           "check_review_window", "check_campaign_review_window", "VERDICTS"]

@@ -10,15 +10,15 @@ from .policy import POLICY
 
 
 def init_web(app: Flask) -> None:
-    from . import (assignments, auth, campaigns, criteria, errors, home, i18n, nominations, org, public, reviews,
-                   submissions, system, users)
+    from . import (assignments, auth, campaigns, criteria, errors, home, i18n, nominations, org, progress, public,
+                   review_import, reviews, submissions, system, users)
 
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_i18n(app)
     errors.init_errors(app)
     for module in (public, auth, home, campaigns, criteria, org, users, system, submissions, nominations, reviews,
-                   assignments):
+                   assignments, progress, review_import):
         app.register_blueprint(module.bp)
 
     @app.before_request

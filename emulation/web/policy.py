@@ -89,6 +89,10 @@ POLICY: dict[str, Rule] = {
     "assignments.assign": only("secretary"),
     "assignments.remove": only("secretary"),
     "assignments.declare": only("secretary"),
+    "review_import.page": only("secretary"),
+    "review_import.template": only("secretary"),
+    "progress.board": only("committee", "secretary"),
+    "progress.reminders": only("committee", "secretary"),
     "admin.audit": COMMITTEE,
     "admin.system": COMMITTEE,
 }

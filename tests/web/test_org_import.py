@@ -153,8 +153,8 @@ def test_corrupt_zip_that_is_a_zip(app):
 
 
 def test_too_many_rows(app, monkeypatch):
-    from emulation.services import org_import
-    monkeypatch.setattr(org_import, "MAX_ROWS", 3)
+    from emulation.services import sheets
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
     rows = [["Mã cụm", "Tên cụm"]] + [[f"C{i}", f"Cụm {i}"] for i in range(4)]
     assert "có hơn 3 dòng dữ liệu" in refused("clusters", "c.csv", csv_bytes(*rows)).message
     assert import_org_sheet(None, "clusters", "c.csv", csv_bytes(*rows[:4])).created == 3

@@ -1,0 +1,193 @@
+"""Reading and writing the spreadsheets of every import (.xlsx or .csv), all rows or none.
+
+- .xlsx (first sheet) and .csv (UTF-8 with or without BOM, or Excel's UTF-16 "Unicode
+  text"; the delimiter , ; or tab is guessed from the first line) are read; .xls and
+  anything else are refused with how to re-save the file;
+- the header is the first of the first few non-blank rows that has every required
+  column (a title line or two above it is common in office sheets); a column given twice
+  is refused; blank rows are skipped; row numbers are those the user sees;
+- at most ``MAX_ROWS`` data rows per file (an import may allow more);
+- a refusal lists one line per problem (row, column, what to fix), at most
+  ``MAX_PROBLEM_LINES`` of them, and says that nothing was written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ..domain import sheets
+from ..domain.sheets import Column, Problem
+from . import ServiceError, translate
+
+MAX_ROWS = 20_000
+HEADER_SEARCH = 10
+MAX_PROBLEM_LINES = 500
+
+
+def read_table(filename: str, data: bytes, columns: Sequence[Column],
+               max_rows: int | None = None) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of the first sheet: (row number as shown, {column key: text}).
+
+    The header is the first of the first few non-blank rows that has every
+    required column; blank rows are skipped; unknown columns are ignored.
+    """
+    limit = max_rows or MAX_ROWS
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        lines = _xlsx_rows(filename, data, limit)
+    elif extension == "csv":
+        lines = _csv_rows(filename, data, limit)
+    elif extension == "xls":
+        raise ServiceError(_("Tệp «%(f)s» ở định dạng Excel 97–2003 (.xls) cũ. Hãy mở tệp bằng "
+                             "Excel, chọn Lưu thành (Save As) → «Sổ làm việc Excel (.xlsx)» rồi "
+                             "tải lên lại.", f=filename))
+    else:
+        raise ServiceError(_("Tệp «%(f)s» không phải bảng tính .xlsx hay .csv. Hãy lưu bảng tính "
+                             "dưới dạng Excel (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.", f=filename))
+    header, mapping, lines = _find_header(filename, columns, lines)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in lines:
+        if len(rows) >= limit:
+            raise ServiceError(_("Tệp «%(f)s» có hơn %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp "
+                                 "nhỏ hơn rồi nhập lần lượt.",
+                                 f=filename, n=f"{limit:,}".replace(",", ".")))
+        rows.append((number, {key: cells[i] if i < len(cells) else ""
+                              for i, key in mapping.items()}))
+    if not rows:
+        raise ServiceError(_("Tệp «%(f)s» chưa có dòng dữ liệu nào dưới dòng tiêu đề (dòng %(h)d).",
+                             f=filename, h=header))
+    return rows
+
+
+def _find_header(filename: str, columns: Sequence[Column], lines: Iterator[tuple[int, list[str]]]
+                 ) -> tuple[int, dict[int, str], Iterator[tuple[int, list[str]]]]:
+    best: tuple[int, dict[int, str]] | None = None
+    for _attempt, (number, cells) in zip(range(HEADER_SEARCH), lines):
+        mapping, seen = sheets.match_headers(columns, cells)
+        if best is None or len(mapping) > len(best[1]):
+            best = (number, mapping)
+        if not sheets.missing_columns(columns, mapping.values()):
+            _refuse_duplicate_columns(columns, seen)
+            return number, mapping, lines
+    if best is None:
+        raise ServiceError(_("Tệp «%(f)s» trống: cần một dòng tiêu đề và ít nhất một dòng dữ liệu.",
+                             f=filename))
+    missing = sheets.missing_columns(columns, best[1].values())
+    names = ", ".join(f"«{_(c.label)}»" for c in missing)
+    raise ServiceError(_("Tệp «%(f)s» thiếu cột bắt buộc: %(cols)s. Dòng tiêu đề (dòng %(h)d) cần có "
+                         "các cột này; hãy xem tệp mẫu.", f=filename, cols=names, h=best[0]))
+
+
+def _refuse_duplicate_columns(columns: Sequence[Column], seen: dict[str, list[int]]) -> None:
+    for key, positions in seen.items():
+        if len(positions) > 1:
+            letters = " và ".join(column_letter(p) for p in positions)
+            raise ServiceError(_("Cột «%(c)s» xuất hiện nhiều lần trong dòng tiêu đề (cột %(l)s). "
+                                 "Hãy giữ lại một cột.",
+                                 c=_(sheets.column_for(columns, key).label), l=letters))
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(index + 1)
+
+
+def _xlsx_rows(filename: str, data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    corrupt = ServiceError(_("Tệp «%(f)s» không đọc được như bảng tính Excel (.xlsx): tệp bị hỏng "
+                             "hoặc không phải Excel. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi "
+                             "thử lại.", f=filename))
+    try:
+        # openpyxl warns about features it drops (data validation, unknown extensions,
+        # missing default style); none of them matter for reading cell values.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                lines = _limited(enumerate(book.worksheets[0].iter_rows(values_only=True), 1), limit)
+            finally:
+                book.close()
+    # A malformed file surfaces as any of BadZipFile, KeyError, ParseError, ValueError,
+    # IndexError… from inside openpyxl; each means the same to the user.
+    except Exception as error:
+        raise corrupt from error
+    return iter(lines)
+
+
+def _limited(rows: Iterable[tuple[int, Iterable[Any]]], limit: int) -> list[tuple[int, list[str]]]:
+    """Non-blank rows as text, stopping once there are more than a file may hold."""
+    kept = []
+    for number, values in rows:
+        cells = [sheets.cell_text(v) for v in values]
+        if any(cells):
+            kept.append((number, cells))
+            if len(kept) > limit + HEADER_SEARCH:
+                break
+    return kept
+
+
+def _csv_rows(filename: str, data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ServiceError(_("Tệp CSV «%(f)s» không ở mã UTF-8 nên chữ tiếng Việt sẽ bị lỗi. Trong "
+                             "Excel, chọn Lưu thành (Save As) → «CSV UTF-8 (phân cách bằng dấu "
+                             "phẩy)» rồi tải lên lại.", f=filename)) from error
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count) if first else ","
+    try:
+        lines = _limited(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1), limit)
+    except csv.Error as error:
+        raise ServiceError(_("Tệp CSV «%(f)s» không đọc được (%(e)s). Hãy lưu lại dạng "
+                             "«CSV UTF-8» rồi thử lại.", f=filename, e=str(error))) from error
+    return iter(lines)
+
+
+def refusal(columns: Sequence[Column], problems: Sequence[Problem]) -> ServiceError:
+    """One ServiceError listing every problem as «Dòng N – cột «…»: what to fix»."""
+    lines = []
+    for problem in problems[:MAX_PROBLEM_LINES]:
+        label = _(sheets.column_for(columns, problem.column).label)
+        lines.append(_("Dòng %(row)d – cột «%(col)s»: %(msg)s",
+                       row=problem.row, col=label, msg=translate(problem)))
+    if len(problems) > MAX_PROBLEM_LINES:
+        lines.append(_("… và %(n)d lỗi khác.", n=len(problems) - MAX_PROBLEM_LINES))
+    bad_rows = len({p.row for p in problems})
+    return ServiceError(_("Chưa nhập: %(n)d dòng có lỗi. Không có dữ liệu nào được ghi.", n=bad_rows),
+                        problems=lines)
+
+
+def workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+             widths: dict[str, int] | None = None) -> bytes:
+    """An .xlsx with a bold frozen Vietnamese header, column widths, and codes formatted as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([_(c.label) for c in columns])
+    count = 1
+    for row in rows:
+        sheet.append(list(row))
+        count += 1
+    for index, column in enumerate(columns, 1):
+        sheet.cell(1, index).font = Font(bold=True)
+        sheet.column_dimensions[column_letter(index - 1)].width = (widths or {}).get(column.key, 18)
+        if column.code or column.key == "phone":
+            # as text, so Excel keeps leading zeros (0101, 0912…)
+            for line in range(2, max(count, 2) + 1):
+                sheet.cell(line, index).number_format = "@"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
