@@ -6,6 +6,7 @@ Rules stated here, checked by :func:`validate_policy` and :func:`validate_window
 - a role whose weight is > 0 needs ``min_reviews`` ≥ 1 for that role;
 - ``normalize`` is ``none`` | ``zscore``;
 - thresholds are percentages of the maximum total, 0..100;
+- ``review_days`` (days a reviewer has to submit once assigned) is 1..90;
 - bands are named, with strictly decreasing minimum scores ≥ 0; scores below the
   last band fall in ``lowest_band``; ``cap_band`` (where a disqualifying leader
   value caps the band) is one of the bands or the lowest band;
@@ -60,6 +61,7 @@ class ScoringPolicy:
     leader_mode: str = "all"          # "all": every council member scores every submission | "spread"
     k_leader: int = 1                 # council members per submission when spread
     comment_pct: Decimal = Decimal(20)  # a reviewer must comment when |value − self value| > this % of the criterion max
+    review_days: int = 7              # days a reviewer has to submit a review once assigned (domain.progress)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def weight(self, role: str) -> Decimal:
@@ -79,7 +81,7 @@ class ScoringPolicy:
             "bands": [[b.name, str(b.min_score)] for b in self.bands],
             "lowest_band": self.lowest_band, "cap_band": self.cap_band,
             "k_peer": self.k_peer, "same_cluster": self.same_cluster, "leader_mode": self.leader_mode,
-            "k_leader": self.k_leader, "comment_pct": str(self.comment_pct),
+            "k_leader": self.k_leader, "comment_pct": str(self.comment_pct), "review_days": self.review_days,
         }
         data.update(self.extra)
         return data
@@ -89,14 +91,15 @@ class ScoringPolicy:
         """Inverse of :meth:`to_dict`; missing keys take the defaults, unknown keys go to ``extra``."""
         known = {"w_self", "w_peer", "w_leader", "aggregation", "trim_min", "min_peer",
                  "min_leader", "normalize", "disagreement_pct", "inflation_pct", "bands",
-                 "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader", "comment_pct"}
+                 "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader", "comment_pct",
+                 "review_days"}
         kwargs: dict[str, Any] = {}
         for key in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct", "comment_pct"):
             if key in data:
                 kwargs[key] = Decimal(str(data[key]))
         if "same_cluster" in data:
             kwargs["same_cluster"] = bool(data["same_cluster"])
-        for key in ("trim_min", "min_peer", "min_leader", "k_peer", "k_leader"):
+        for key in ("trim_min", "min_peer", "min_leader", "k_peer", "k_leader", "review_days"):
             if key in data:
                 kwargs[key] = int(data[key])
         for key in ("aggregation", "normalize", "lowest_band", "cap_band", "leader_mode"):
@@ -163,7 +166,7 @@ LEADER_MODES = ("all", "spread")
 
 
 def _review_problems(p: ScoringPolicy) -> list[PolicyProblem]:
-    """Review settings: 0..20 peers per submission, a known leader mode, ≥ 1 leader when spread."""
+    """Review settings: 0..20 peers per submission, a known leader mode, ≥ 1 leader when spread, 1..90 days."""
     problems: list[PolicyProblem] = []
     if not 0 <= p.k_peer <= 20:
         problems.append(PolicyProblem("k_peer", N_("Số người chấm chéo mỗi hồ sơ phải từ 0 đến 20.")))
@@ -177,6 +180,8 @@ def _review_problems(p: ScoringPolicy) -> list[PolicyProblem]:
             "Khi chia đều, mỗi hồ sơ cần ít nhất bằng số phiếu hội đồng tối thiểu (và ít nhất 1).")))
     if not 0 <= p.comment_pct <= 100:
         problems.append(PolicyProblem("comment_pct", N_("Ngưỡng phải là phần trăm từ 0 đến 100.")))
+    if not 1 <= p.review_days <= 90:
+        problems.append(PolicyProblem("review_days", N_("Số ngày hoàn thành phiếu chấm phải từ 1 đến 90.")))
     return problems
 
 

@@ -2,20 +2,23 @@
 
 Only submitted (or locked) submissions take part, and only submitted reviews: a
 reviewer's draft is not yet a review. Within those, the domain's rule applies — a
-review counts only when every criterion has a value. Three queries, whatever the size.
+review counts only when every criterion has a value. Three queries, whatever the size
+(four when the campaign's criteria set is not loaded yet).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
+from ..domain.criteria import CriteriaSet
 from ..domain.scoring import ReviewInput, ReviewerCalibration, SubmissionInput, SubmissionScore, calibration, \
     score_submissions
 from ..models import Assignment, Campaign, Criterion, Review, Score, SelfScore, Submission
 from .criteria import domain_set
 
 
-def _inputs(campaign: Campaign, target: str) -> tuple[list[SubmissionInput], object]:
+def _inputs(campaign: Campaign, target: str) -> tuple[list[SubmissionInput], CriteriaSet]:
     row = campaign.collective_set if target == "collective" else campaign.individual_set
     ids = [s.id for s in Submission.select(Submission.id).where(
         Submission.campaign == campaign, Submission.target == target,
@@ -47,3 +50,19 @@ def reviewer_calibration(campaign: Campaign, target: str = "collective") -> list
     """Each reviewer's mean deviation from the consensus of the same submissions."""
     items, cs = _inputs(campaign, target)
     return calibration(items, cs)
+
+
+@dataclass(frozen=True)
+class CampaignScoring:
+    """One target's scores, reviewer calibration and maximum total (DESIGN §4), from one load."""
+    target: str
+    max_total: Decimal
+    scores: list[SubmissionScore]
+    calibration: list[ReviewerCalibration]
+
+
+def campaign_scoring(campaign: Campaign, target: str = "collective") -> CampaignScoring:
+    """:func:`campaign_scores` and :func:`reviewer_calibration` together, loading the data once."""
+    items, cs = _inputs(campaign, target)
+    return CampaignScoring(target, cs.max_total, score_submissions(campaign.policy, cs, items),
+                           calibration(items, cs))

@@ -53,6 +53,8 @@ class CampaignForm(FlaskForm):
     leader_mode = SelectField(_l("Phân công thành viên hội đồng"), choices=choices([
         ("all", _l("Mọi thành viên chấm mọi hồ sơ")), ("spread", _l("Chia đều hồ sơ cho các thành viên"))]))
     k_leader = IntegerField(_l("Số thành viên hội đồng mỗi hồ sơ (khi chia đều)"), validators=[REQUIRED])
+    review_days = IntegerField(_l("Số ngày người chấm phải hoàn thành phiếu kể từ khi được phân công"),
+                               validators=[REQUIRED])
     comment_pct = _decimal_field(_l("Bắt buộc nhận xét khi điểm chấm lệch điểm tự chấm quá (% điểm tối đa tiêu chí)"))
     bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED],
                           render_kw={"rows": 6})
@@ -103,6 +105,7 @@ class CampaignForm(FlaskForm):
             min_peer=self.min_peer.data, min_leader=self.min_leader.data,
             normalize=self.normalize.data, bands=tuple(bands), k_peer=self.k_peer.data,
             same_cluster=bool(self.same_cluster.data), leader_mode=self.leader_mode.data, k_leader=self.k_leader.data,
+            review_days=self.review_days.data,
             lowest_band=self.lowest_band.data.strip(), cap_band=self.cap_band.data.strip(), **numbers)
         windows = {name: getattr(self, name).data for name in (
             "submission_opens", "submission_closes", "review_opens", "review_closes",
@@ -135,7 +138,7 @@ class CampaignForm(FlaskForm):
         for name in ("w_self", "w_peer", "w_leader", "disagreement_pct", "inflation_pct", "comment_pct"):
             getattr(self, name).data = str(getattr(p, name)).replace(".", ",")
         for name in ("aggregation", "trim_min", "min_peer", "min_leader", "normalize",
-                     "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader"):
+                     "lowest_band", "cap_band", "k_peer", "same_cluster", "leader_mode", "k_leader", "review_days"):
             getattr(self, name).data = getattr(p, name)
         self.bands.data = "\n".join(f"{b.name}: {str(b.min_score).replace('.', ',')}" for b in p.bands)
 

@@ -44,6 +44,8 @@ ACCEPTED = [
     ("cap at the lowest band", {"cap_band": "Không đạt"}),
     ("cap at the top band", {"cap_band": "Xuất sắc"}),
     ("one band", {"bands": (Band("Đạt", D(50)),), "cap_band": "Đạt"}),
+    ("review days at the bounds 1", {"review_days": 1}),
+    ("review days at the bounds 90", {"review_days": 90}),
     ("a band at 0", {"bands": (Band("Tốt", D(80)), Band("Đạt", D(0))), "cap_band": "Đạt"}),
 ]
 
@@ -86,6 +88,8 @@ REFUSED = [
     ("empty band name", {"bands": (Band("  ", D(90)), Band("Đạt", D(50)))}, "bands", "cần có tên"),
     ("empty lowest band", {"lowest_band": ""}, "bands", "cần có tên"),
     ("cap band unknown", {"cap_band": "Giỏi"}, "cap_band", "một trong các mức đã khai báo"),
+    ("review days 0", {"review_days": 0}, "review_days", "từ 1 đến 90"),
+    ("review days 91", {"review_days": 91}, "review_days", "từ 1 đến 90"),
 ]
 
 
@@ -156,6 +160,14 @@ def test_default_policy_round_trips_through_json():
     data = json.loads(json.dumps(ScoringPolicy().to_dict()))
     assert data["w_self"] == "0.2" and data["bands"][0] == ["Xuất sắc", "90"]
     assert ScoringPolicy.from_dict(data) == ScoringPolicy()
+
+
+def test_policy_stored_before_review_days_loads_with_the_default():
+    data = ScoringPolicy().to_dict()
+    del data["review_days"]
+    restored = ScoringPolicy.from_dict(data)
+    assert restored.review_days == 7 and restored.extra == {} and restored == ScoringPolicy()
+    assert ScoringPolicy.from_dict({**data, "review_days": "10"}).review_days == 10
 
 
 def test_missing_keys_take_defaults_and_unknown_keys_are_kept():

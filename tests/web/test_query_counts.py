@@ -30,3 +30,30 @@ def test_queries_do_not_grow_with_rows(client, make, login, url):
     make.campaign()
     assert Unit.select().count() >= 25 and Person.select().count() >= 25
     assert _queries(client, url) == few
+
+
+def _reviewed_units(make, campaign, cluster, leader, n: int) -> None:
+    """``n`` submitted units, each with two peers assigned (one review submitted, one draft) and the leader."""
+    from emulation.models import Assignment, CampaignUnit, Review, Submission
+    for _ in range(n):
+        unit = make.unit(cluster=cluster)
+        CampaignUnit.get_or_create(campaign=campaign, unit=unit)
+        sub = Submission.create(campaign=campaign, target="collective", unit=unit, subject_key=f"unit:{unit.id}",
+                                state="submitted")
+        for state in ("submitted", "draft"):
+            review = Assignment.create(submission=sub, reviewer=make.user("peer", campaign=campaign), role="peer")
+            Review.create(assignment=review, state=state)
+        Assignment.create(submission=sub, reviewer=leader, role="leader")
+
+
+def test_progress_board_queries_do_not_grow_with_reviews(client, make, login):
+    """The secretary's progress board (and its CSV) run a fixed number of queries, few or many reviews."""
+    login(make.user("secretary"))
+    campaign, cluster = make.campaign(), make.cluster()
+    leader = make.user("leader", campaign=campaign)
+    _reviewed_units(make, campaign, cluster, leader, 2)
+    urls = [f"/campaigns/{campaign.id}/progress", f"/campaigns/{campaign.id}/progress/reminders.csv"]
+    few = [_queries(client, url) for url in urls]
+    _reviewed_units(make, campaign, make.cluster(), leader, 12)
+    assert [_queries(client, url) for url in urls] == few
+    assert few[0] <= 10  # the board's seven, plus the campaign, the login session and the roles
