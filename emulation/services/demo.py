@@ -1,4 +1,8 @@
-"""The demo: a Hà Nội office-culture campaign with clusters, units, staff and one login per role.
+"""The demo: clusters, units, staff, one login per role and two campaigns.
+
+- the Hà Nội office-culture campaign, open for self-assessments (``demo_submissions``);
+- the "Chính quyền thân thiện" campaign, in its review window: reviewers and the
+  secretary have work to see (``demo_reviews``).
 
 Idempotent: every row is looked up by its code first, so running it again adds nothing.
 """
@@ -9,7 +13,7 @@ from pathlib import Path
 
 from ..config import PROJECT_ROOT
 from ..domain.policy import ScoringPolicy
-from ..models import Campaign, Cluster, Person, Unit, User
+from ..models import Campaign, Cluster, CriteriaSet, Person, Unit, User
 from . import accounts
 from .campaigns import CampaignInput, create_campaign, to_local
 from .criteria import import_criteria
@@ -84,12 +88,16 @@ def _seed_org() -> dict[str, Unit]:
     return units
 
 
-def _seed_campaign(now: dt.datetime) -> Campaign:
+def _import_sets() -> dict[str, CriteriaSet]:
     sets = {}
     for name in CRITERIA_FILES:
         path = PROJECT_ROOT / "criteria" / name
         outcome = import_criteria(None, Path(path).read_text(encoding="utf-8"), name)
         sets[name] = outcome.criteria_set
+    return sets
+
+
+def _seed_campaign(now: dt.datetime, sets: dict[str, CriteriaSet]) -> Campaign:
     campaign = Campaign.get_or_none(Campaign.slug == CAMPAIGN_SLUG)
     if campaign is not None:
         return campaign
@@ -113,8 +121,10 @@ def _seed_campaign(now: dt.datetime) -> Campaign:
 def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
     """Seed (or complete) the demo; returns (login, role, who) for each demo account."""
     from ..models import utcnow
+    now = now or utcnow()
     units = _seed_org()
-    campaign = _seed_campaign(now or utcnow())
+    sets = _import_sets()
+    campaign = _seed_campaign(now, sets)
     printed = []
     users: dict[str, User] = {}
     for username, full_name, role, unit_code, label in LOGINS:
@@ -132,6 +142,8 @@ def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
         printed.append((username, role, f"{full_name} – {label}"))
         users[username] = user
     from .demo_submissions import seed_submissions
-    seed_submissions(campaign, {"TXB": users["txbac"], "HDI": users["hadinh"], "KDI": users["chamcheo"]},
-                     users["thuky"])
+    officers = {"TXB": users["txbac"], "HDI": users["hadinh"], "KDI": users["chamcheo"]}
+    seed_submissions(campaign, officers, users["thuky"])
+    from .demo_reviews import seed_review_campaign
+    seed_review_campaign(now, sets[CRITERIA_FILES[2]], officers, users)
     return printed

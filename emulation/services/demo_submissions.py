@@ -29,23 +29,24 @@ STORY = ("Chủ động tổ chức 12 buổi tuyên truyền Quy tắc ứng x�
          "gửi thư khen và được Quận đoàn Thanh Xuân tặng giấy khen năm 2025.")
 
 
-_DOCUMENTS: dict[str, bytes] = {}
+_DOCUMENTS: dict[tuple[str, str], bytes] = {}
+BASIS = ("Căn cứ Kế hoạch phát động phong trào thi đua thực hiện văn hóa công sở và nơi công cộng "
+         "của Ủy ban nhân dân thành phố Hà Nội;")
 
 
-def _pdf(title: str) -> bytes:
+def _pdf(title: str, basis: str = BASIS) -> bytes:
     """A real PDF for a demo evidence file, rendered once per title (the store keeps one copy)."""
-    if title not in _DOCUMENTS:
-        _DOCUMENTS[title] = _render(title)
-    return _DOCUMENTS[title]
+    if (title, basis) not in _DOCUMENTS:
+        _DOCUMENTS[(title, basis)] = _render(title, basis)
+    return _DOCUMENTS[(title, basis)]
 
 
-def _render(title: str) -> bytes:
+def _render(title: str, basis: str) -> bytes:
     from weasyprint import HTML  # imported here: only the demo renders documents this way
     html = ("<html><body style='font-family: Liberation Serif, serif; margin: 2cm'>"
             "<p style='text-align:center'><b>ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI</b></p>"
             f"<h2 style='text-align:center'>{title}</h2>"
-            "<p>Căn cứ Kế hoạch phát động phong trào thi đua thực hiện văn hóa công sở và nơi công cộng "
-            "của Ủy ban nhân dân thành phố Hà Nội;</p><p>Tài liệu minh chứng dùng cho dữ liệu mẫu.</p>"
+            f"<p>{basis}</p><p>Tài liệu minh chứng dùng cho dữ liệu mẫu.</p>"
             "</body></html>")
     return HTML(string=html).write_pdf()
 

@@ -6,8 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
 
+from ..domain.criteria import check_value
+from ..domain.policy import parse_decimal
 from ..domain.scoring import review_total
-from ..models import Assignment, Campaign, Review, Submission, Unit, utcnow
+from ..domain.submission import totals
+from ..models import Assignment, Campaign, Cluster, Review, Submission, Unit, utcnow
 from ..services import ServiceError
 from ..services import reviews as service
 from ..services import submissions as submission_service
@@ -19,11 +22,31 @@ bp = Blueprint("reviews", __name__)
 
 def queue_for(user) -> list[dict]:
     """The user's assignments with the state of their review, soonest deadline first."""
-    rows = (Assignment.select(Assignment, Submission, Unit, Campaign, Review)
-            .join(Submission).join(Unit).switch(Submission).join(Campaign)
+    rows = (Assignment.select(Assignment, Submission, Unit, Cluster, Campaign, Review)
+            .join(Submission).join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Campaign)
             .switch(Assignment).join(Review, JOIN.LEFT_OUTER, on=(Review.assignment == Assignment.id), attr="review")
             .where(Assignment.reviewer == user.id).order_by(Campaign.review_closes, Unit.name))
     return [{"assignment": a, "review": getattr(a, "review", None)} for a in rows]
+
+
+def by_campaign(rows: list[dict]) -> list[tuple[Campaign, list[dict]]]:
+    """Queue rows grouped by campaign, in the queue's order (soonest deadline first)."""
+    groups: dict[int, tuple[Campaign, list[dict]]] = {}
+    for row in rows:
+        campaign = row["assignment"].submission.campaign
+        groups.setdefault(campaign.id, (campaign, []))[1].append(row)
+    return list(groups.values())
+
+
+def _typed_values(cs, entries: dict[str, ScoreEntry]) -> dict:
+    """The usable typed values (unreadable or refused ones left out), for the running total."""
+    values = {}
+    for c in cs.criteria:
+        entry = entries.get(c.code)
+        value = parse_decimal(entry.raw) if entry and entry.raw.strip() else None
+        if value is not None and check_value(c, value) is None:
+            values[c.code] = value
+    return values
 
 
 def _assignment(assignment_id: int) -> Assignment:
@@ -44,10 +67,12 @@ def _page(assignment: Assignment, status: int = 200, entries=None, errors=None, 
     others = [r for r in service.visible_reviews(current_user, submission) if r.id != review.id]
     campaign = submission.campaign
     open_now = campaign.review_opens <= utcnow() < campaign.review_closes
+    own = submission_service.stored_scores(submission)
     return render_template(
         "reviews/form.html", assignment=assignment, submission=submission, cs=cs, rows=rows, review=review,
         entries=entries, errors=errors or {}, version=review.version if version is None else version,
-        own=submission_service.stored_scores(submission), evidence=submission_service.evidence_by_code(submission),
+        own=own, self_total=review_total(cs, {code: r.value for code, r in own.items()}),
+        totals=totals(cs, _typed_values(cs, entries)), evidence=submission_service.evidence_by_code(submission),
         others=[(i + 1, r, review_total(cs, {c: s.value for c, s in service.scores_of(r).items()}))
                 for i, r in enumerate(others)],
         named=current_user.has_role("secretary", "committee") or assignment.role == "leader",
@@ -56,7 +81,7 @@ def _page(assignment: Assignment, status: int = 200, entries=None, errors=None, 
 
 @bp.route("/review/queue")
 def queue():
-    return render_template("reviews/queue.html", rows=queue_for(current_user))
+    return render_template("reviews/queue.html", groups=by_campaign(queue_for(current_user)))
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])

@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
-NAMES = ("login", "home-committee", "campaign-view")
+NAMES = ("login", "home-committee", "campaign-view", "self-assessment-form", "unit-home",
+         "review-queue", "review-form-errors", "review-form-submitted")
 
 
 def main() -> int:

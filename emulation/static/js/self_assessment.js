@@ -1,9 +1,9 @@
-// Self-assessment form: live group subtotals and total as the officer types, a hint
-// when a value is off-step or out of bounds, and a warning before leaving unsaved work.
-// The server recomputes everything on save and is the authority.
+// Self-assessment and review forms: live group subtotals and total as the officer (or the
+// reviewer) types, a hint when a value is off-step or out of bounds, and a warning before
+// leaving unsaved work. The server recomputes everything on save and is the authority.
 (function () {
   "use strict";
-  var form = document.getElementById("self-assessment");
+  var form = document.getElementById("self-assessment") || document.getElementById("review-form");
   if (!form) { return; }
   var lang = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
   var fmt = new Intl.NumberFormat(lang, { maximumFractionDigits: 3 });
@@ -30,9 +30,10 @@
       var bad = v !== null && (isNaN(v) || v < 0 || v > max || offStep(v, step));
       input.classList.toggle("invalid", bad);
       input.setAttribute("aria-invalid", bad ? "true" : "false");
-      var hint = input.closest(".criterion").querySelector(".js-hint");
-      if (hint) {
-        hint.hidden = !bad;
+      var block = input.closest(".criterion");
+      var hint = block.querySelector(".js-hint"), server = block.querySelector(".error:not(.js-hint)");
+      if (hint) {  // the server's message, while shown, already says what is wrong
+        hint.hidden = !bad || Boolean(server && !server.hidden);
         hint.textContent = bad ? form.dataset.rangeHint.replace("{max}", fmt.format(max))
                                                      .replace("{step}", fmt.format(step)) : "";
       }
@@ -50,7 +51,14 @@
     if (filledEl) { filledEl.textContent = filled + "/" + inputs.length; }
   }
 
-  form.addEventListener("input", function () { dirty = true; recompute(); });
+  form.addEventListener("input", function (event) {
+    dirty = true;
+    if (event.target.matches("input[data-kind]")) {  // a changed value: the server's message is stale
+      var server = event.target.closest(".criterion").querySelector(".error:not(.js-hint)");
+      if (server) { server.hidden = true; }
+    }
+    recompute();
+  });
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
