@@ -1,4 +1,4 @@
-"""``emulation demo``: seed the demo campaign (idempotent) and print the logins."""
+"""``emulation demo``: seed the demo campaigns (idempotent) and print the logins."""
 from __future__ import annotations
 
 import click

@@ -27,6 +27,17 @@ def record(actor: User | None, action: str, obj: Any = None, *, object_type: str
                              object_id=object_id, old=_json(old), new=_json(new), note=note)
 
 
+def record_many(actor: User | None, events: list[tuple[Any, str, Any, Any]], note: str = "") -> int:
+    """Append many events (object, action, old, new) in one statement, all at the same instant."""
+    from ..database import bulk_insert
+    from ..models import utcnow
+    at, actor_id = utcnow(), actor.id if actor is not None else None
+    fields = [AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
+              AuditEvent.old, AuditEvent.new, AuditEvent.note]
+    return bulk_insert(AuditEvent, fields, [(at, actor_id, action, type(obj).__name__, obj.id, _json(old),
+                                             _json(new), note) for obj, action, old, new in events])
+
+
 def _plain(instance: Any, name: str) -> Any:
     """A field's current value; a foreign key as its id (as forms and services give it)."""
     if isinstance(instance._meta.fields.get(name), ForeignKeyField):

