@@ -39,8 +39,8 @@ from .submission import signed
 
 __all__ = [
     "Q6", "Q2", "q6", "q2", "ROLES", "Aggregate", "AGGREGATORS", "review_total", "ReviewInput",
-    "SubmissionInput", "RoleResult", "SubmissionScore", "score_submissions", "band_for",
-    "ReviewerCalibration", "calibration",
+    "SubmissionInput", "ReviewTotal", "TotalsInput", "totals_of", "score_totals",
+    "RoleResult", "SubmissionScore", "score_submissions", "band_for",
 ]
 
 Q6 = Decimal("0.000001")
@@ -98,6 +98,33 @@ class SubmissionInput:
 
 
 @dataclass(frozen=True)
+class ReviewTotal:
+    """One review reduced to what scoring needs: its total (None when incomplete) and whether it
+    gives a ``disqualifying`` criterion a value > 0. A database can compute these in one query."""
+    reviewer_id: int
+    role: str
+    total: Decimal | None
+    disqualifying: bool = False
+
+
+@dataclass(frozen=True)
+class TotalsInput:
+    """A submission reduced to its self total ``S`` (None when incomplete) and its review totals."""
+    submission_id: int
+    S: Decimal | None
+    reviews: tuple[ReviewTotal, ...]
+
+
+def totals_of(cs: CriteriaSet, item: SubmissionInput) -> TotalsInput:
+    """The totals of a submission given by values (``review_total`` of each, and the disqualifying test)."""
+    codes = [c.code for c in cs.criteria if c.disqualifying]
+    reviews = tuple(ReviewTotal(r.reviewer_id, r.role, review_total(cs, r.values),
+                                any((r.values.get(code) or Decimal(0)) > 0 for code in codes))
+                    for r in item.reviews)
+    return TotalsInput(item.submission_id, review_total(cs, item.self_values), reviews)
+
+
+@dataclass(frozen=True)
 class RoleResult:
     """One role on one submission: complete totals (raw and normalised, by reviewer id) and aggregate."""
     role: str
@@ -130,7 +157,12 @@ _Complete = dict[str, list[tuple[int, Decimal]]]  # role -> [(reviewer id, raw t
 def score_submissions(policy: ScoringPolicy, cs: CriteriaSet,
                       items: Sequence[SubmissionInput]) -> list[SubmissionScore]:
     """Score every submission of one campaign × target, in input order (rules: module docstring)."""
-    complete = [_complete_totals(cs, item.reviews) for item in items]
+    return score_totals(policy, cs, [totals_of(cs, item) for item in items])
+
+
+def score_totals(policy: ScoringPolicy, cs: CriteriaSet, items: Sequence[TotalsInput]) -> list[SubmissionScore]:
+    """``score_submissions`` from totals already computed (e.g. summed by the database)."""
+    complete = [_complete_totals(item.reviews) for item in items]
     scalers = _fit_scalers(complete) if policy.normalize == "zscore" else {}
     return [_score_one(policy, cs, item, totals, scalers) for item, totals in zip(items, complete)]
 
@@ -140,14 +172,13 @@ def _check_role(role: str) -> None:
         raise ValueError(f"unknown review role {role!r}")
 
 
-def _complete_totals(cs: CriteriaSet, reviews: Sequence[ReviewInput]) -> _Complete:
+def _complete_totals(reviews: Sequence[ReviewTotal]) -> _Complete:
     """Per role, the (reviewer id, total) of the complete reviews, sorted by reviewer id then total."""
     found: _Complete = {role: [] for role in ROLES}
     for review in reviews:
         _check_role(review.role)
-        total = review_total(cs, review.values)
-        if total is not None:
-            found[review.role].append((review.reviewer_id, total))
+        if review.total is not None:
+            found[review.role].append((review.reviewer_id, review.total))
     return {role: sorted(pairs) for role, pairs in found.items()}
 
 
@@ -171,14 +202,14 @@ def _role_result(policy: ScoringPolicy, role: str, pairs: Sequence[tuple[int, De
     return RoleResult(role, raw, totals, aggregate, len(raw))
 
 
-def _score_one(policy: ScoringPolicy, cs: CriteriaSet, item: SubmissionInput,
+def _score_one(policy: ScoringPolicy, cs: CriteriaSet, item: TotalsInput,
                complete: _Complete, scalers: Mapping[str, ZScore]) -> SubmissionScore:
-    s = review_total(cs, item.self_values)
+    s = item.S
     peer = _role_result(policy, "peer", complete["peer"], scalers.get("peer"))
     leader = _role_result(policy, "leader", complete["leader"], scalers.get("leader"))
     reasons = _pending_reasons(policy, s, peer, leader)
     f = None if reasons else _final(policy, s, peer.aggregate.value, leader.aggregate.value)
-    disqualified = _disqualified(cs, item.reviews)
+    disqualified = any(r.role == "leader" and r.total is not None and r.disqualifying for r in item.reviews)
     return SubmissionScore(
         submission_id=item.submission_id, S=s, peer=peer, leader=leader,
         P=peer.aggregate.value, L=leader.aggregate.value, F=f,
@@ -233,17 +264,6 @@ def _flags(policy: ScoringPolicy, cs: CriteriaSet, s: Decimal | None, f: Decimal
     return frozenset(flags)
 
 
-def _disqualified(cs: CriteriaSet, reviews: Sequence[ReviewInput]) -> bool:
-    """Some COMPLETE leader review gives a ``disqualifying`` criterion a value > 0."""
-    codes = [c.code for c in cs.criteria if c.disqualifying]
-    for review in reviews:
-        if review.role != "leader" or review_total(cs, review.values) is None:
-            continue
-        if any((review.values.get(code) or Decimal(0)) > 0 for code in codes):
-            return True
-    return False
-
-
 def band_for(policy: ScoringPolicy, f: Decimal, disqualified: bool = False) -> str:
     """The band of q6(F): the first of ``policy.bands`` (in order) whose ``min_score`` it
     reaches, else ``lowest_band``; when disqualified, the lower of that band and ``cap_band``
@@ -254,34 +274,3 @@ def band_for(policy: ScoringPolicy, f: Decimal, disqualified: bool = False) -> s
         order = policy.band_names()
         name = order[max(order.index(name), order.index(policy.cap_band))]
     return name
-
-
-@dataclass(frozen=True)
-class ReviewerCalibration:
-    """How far a reviewer's complete totals sit from the consensus, on average (None: no complete review)."""
-    reviewer_id: int
-    role: str
-    reviews: int
-    mean_deviation: Decimal | None
-
-
-def calibration(items: Sequence[SubmissionInput], cs: CriteriaSet) -> list[ReviewerCalibration]:
-    """Each reviewer's (per role) mean of (own total − consensus) over the submissions they completed.
-
-    The consensus of a submission and role is the mean of ALL complete totals of that role on
-    it (the reviewer's own included); totals are raw (never normalised). A reviewer whose
-    reviews are all incomplete is listed with 0 reviews and ``mean_deviation`` None. Rows are
-    sorted by (reviewer id, role).
-    """
-    deviations: dict[tuple[int, str], list[Decimal]] = {}
-    for item in items:
-        for review in item.reviews:
-            deviations.setdefault((review.reviewer_id, review.role), [])
-        for role, pairs in _complete_totals(cs, item.reviews).items():
-            consensus = mean([total for _, total in pairs])
-            for reviewer_id, total in pairs:
-                assert consensus is not None
-                with localcontext(CONTEXT):
-                    deviations[(reviewer_id, role)].append(total - consensus)
-    return [ReviewerCalibration(rid, role, len(devs), mean(devs))
-            for (rid, role), devs in sorted(deviations.items())]

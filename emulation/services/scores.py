@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..domain.calibration import ReviewerCalibration, calibration
 from ..domain.criteria import CriteriaSet
-from ..domain.scoring import ReviewInput, ReviewerCalibration, SubmissionInput, SubmissionScore, calibration, \
-    score_submissions
+from ..domain.scoring import ReviewInput, SubmissionInput, SubmissionScore, score_submissions
 from ..models import Assignment, Campaign, Criterion, Review, Score, SelfScore, Submission
 from .criteria import domain_set
 

@@ -9,9 +9,9 @@ import pytest
 
 from emulation.domain.criteria import parse_criteria
 from emulation.domain.policy import ScoringPolicy
-from emulation.domain.scoring import (AGGREGATORS, ReviewerCalibration, ReviewInput, SubmissionInput,
-                                      SubmissionScore, band_for, calibration, q2, q6, review_total,
-                                      score_submissions)
+from emulation.domain.calibration import ReviewerCalibration, calibration
+from emulation.domain.scoring import (AGGREGATORS, ReviewInput, SubmissionInput, SubmissionScore, band_for, q2, q6,
+                                      review_total, score_submissions)
 
 D = Decimal
 
