@@ -1,7 +1,6 @@
 """Background tasks run by the huey worker (``emulation worker``).
 
-Each task opens its own database connection; later issues add certificate batches
-and ranking refreshes here.
+Each task opens its own database connection (or uses the caller's when run in-process).
 """
 from __future__ import annotations
 
@@ -29,3 +28,13 @@ def lock_closed_submissions() -> int:
     from .services.submissions import lock_due
     with connected():
         return lock_due()
+
+
+@huey.task()
+def refresh_campaign_results(campaign_id: int) -> int:
+    """Rebuild one campaign's results table (scores, ranks, award outcomes); returns the rows written."""
+    from .models import Campaign
+    from .services.results_refresh import refresh_results
+    with connected():
+        campaign = Campaign.get_or_none(Campaign.id == campaign_id)
+        return refresh_results(campaign).rows if campaign is not None else 0

@@ -6,6 +6,7 @@ from .base import BaseModel, FixedDecimalField, utcnow
 from .campaign import Campaign, CampaignUnit
 from .criteria import CriteriaSet, Criterion
 from .org import Cluster, Person, Unit
+from .results import Result
 from .review import CONFLICT_KINDS, Assignment, Conflict, Review, Score
 from .submission import SUBMISSION_STATES, Evidence, Nomination, ReturnNote, SelfScore, Submission
 
@@ -14,7 +15,7 @@ ALL_MODELS = [
     User, RoleGrant, LoginSession, LoginAttempt,
     Submission, SelfScore, Evidence, Nomination, ReturnNote,
     Assignment, Conflict, Review, Score,
-    AwardRule, Decision, Certificate, AuditEvent,
+    AwardRule, Decision, Certificate, Result, AuditEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

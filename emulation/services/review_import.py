@@ -127,6 +127,8 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
         record(actor, "scores.import", campaign,
                new={"file": filename, "rows": len(rows), "reviews": len(by_assignment), "changed": changed,
                     "submitted": submitted})
+    from .results_refresh import request_refresh
+    request_refresh(campaign, now)
     return ScoreImport(len(rows), len(by_assignment), submitted, changed)
 
 

@@ -10,7 +10,8 @@ Rules:
 - a save sends the version it was loaded with; an older version is refused (409);
 - submitting needs a value for every criterion; a submitted review may still be
   corrected inside the window, and every changed value is audited old → new;
-- a peer sees the other reviews of a submission only after submitting their own.
+- a peer sees the other reviews of a submission only after submitting their own;
+- submitting, or changing a submitted review, queues a refresh of the campaign's results.
 """
 from __future__ import annotations
 
@@ -147,7 +148,11 @@ def save_review(actor: User, assignment: Assignment, entries: dict[str, ScoreEnt
         if submit and review.state != "submitted":
             Review.update(state="submitted", submitted_at=now).where(Review.id == review.id).execute()
             record(actor, "review.submit", review, old={"state": "draft"}, new={"state": "submitted"})
-    return Review.get_by_id(review.id)
+    review = Review.get_by_id(review.id)
+    if review.state == "submitted" and (new or submit):
+        from .results_refresh import request_refresh
+        request_refresh(submission.campaign, now)   # a submitted review counts: the results are stale
+    return review
 
 
 def visible_reviews(user: User, submission: Submission) -> list[Review]:

@@ -11,14 +11,14 @@ from .policy import POLICY
 
 def init_web(app: Flask) -> None:
     from . import (assignments, auth, campaigns, criteria, errors, home, i18n, nominations, org, progress, public,
-                   review_import, reviews, submissions, system, users)
+                   ranking, review_import, reviews, submissions, system, users)
 
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_i18n(app)
     errors.init_errors(app)
     for module in (public, auth, home, campaigns, criteria, org, users, system, submissions, nominations, reviews,
-                   assignments, progress, review_import):
+                   assignments, progress, review_import, ranking):
         app.register_blueprint(module.bp)
 
     @app.before_request

@@ -89,6 +89,8 @@ POLICY: dict[str, Rule] = {
     "assignments.assign": only("secretary"),
     "assignments.remove": only("secretary"),
     "assignments.declare": only("secretary"),
+    "ranking.index": only("committee", "secretary", "leader"),
+    "ranking.refresh": only("committee", "secretary"),
     "review_import.page": only("secretary"),
     "review_import.template": only("secretary"),
     "progress.board": only("committee", "secretary"),

@@ -57,3 +57,23 @@ def test_progress_board_queries_do_not_grow_with_reviews(client, make, login):
     _reviewed_units(make, campaign, make.cluster(), leader, 12)
     assert [_queries(client, url) for url in urls] == few
     assert few[0] <= 10  # the board's seven, plus the campaign, the login session and the roles
+
+
+def test_ranking_page_and_refresh_queries_do_not_grow_with_submissions(client, make, login):
+    """The ranking page reads the results table; the refresh sums scores in SQL (both a fixed number of queries)."""
+    from emulation.models import Campaign
+    from emulation.services.results_refresh import refresh_results
+    login(make.user("secretary"))
+    campaign, cluster = make.campaign(), make.cluster()
+    leader = make.user("leader", campaign=campaign)
+    _reviewed_units(make, campaign, cluster, leader, 2)
+    url = f"/campaigns/{campaign.id}/ranking"
+
+    def refresh_queries() -> int:
+        with count_queries() as counter:
+            refresh_results(Campaign.get_by_id(campaign.id))
+        return counter.count
+
+    few = (refresh_queries(), _queries(client, url))
+    _reviewed_units(make, campaign, make.cluster(), leader, 12)
+    assert (refresh_queries(), _queries(client, url)) == few
