@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..models import AwardRule, Campaign, Cluster, Person, Result, Submission, Unit
 from ..services import translate
@@ -14,6 +14,7 @@ from ..services.results_refresh import refreshing, request_refresh
 
 bp = Blueprint("ranking", __name__)
 TARGETS = ("collective", "individual")
+PAGE_SIZE = 100
 
 
 class _Reason:
@@ -44,9 +45,10 @@ def index(campaign_id: int):
     if cluster_id:
         query = query.where(Result.cluster == cluster_id)
     rank_field = Result.rank_cluster if cluster_id else Result.rank_overall
-    rows = sorted(query, key=lambda r: (getattr(r, rank_field.name) is None, getattr(r, rank_field.name) or 0,
-                                        r.submission.person.full_name if r.submission.person_id else
-                                        r.submission.unit.name))
+    page = max(request.args.get("page", 1, type=int), 1)
+    name = fn.COALESCE(Person.full_name, Unit.name)
+    rows = list(query.order_by(rank_field.is_null(), rank_field, name, Result.submission)
+                .paginate(page, PAGE_SIZE))
     titles = {r.id: r.title for r in AwardRule.select(AwardRule.id, AwardRule.title)
               .where(AwardRule.campaign == campaign)}
     awards = {}
@@ -57,7 +59,7 @@ def index(campaign_id: int):
         Result.select(Result.cluster).where(Result.campaign == campaign))).order_by(Cluster.code))
     return render_template("ranking/index.html", campaign=campaign, target=target, cluster_id=cluster_id,
                            rows=rows, rank_field=rank_field.name, awards=awards, clusters=clusters,
-                           refreshing=refreshing(campaign))
+                           refreshing=refreshing(campaign), page=page, has_next=len(rows) == PAGE_SIZE)
 
 
 @bp.route("/campaigns/<int:campaign_id>/ranking/refresh", methods=["POST"])

@@ -1,0 +1,161 @@
+"""Ranking at city scale: 10,000 submissions × 30 criteria × 5 reviewers (1.5 M scores).
+
+    python bench/ranking.py [--submissions 10000] [--criteria 30] [--reviewers 5] [--requests 50]
+
+Builds a temporary SQLite database through a bulk path (``executemany``, not the ORM row by
+row), then times in the same run:
+
+(a) the platform's full results refresh (``refresh_results``: SQL sums, scoring, ranks
+    overall and per cluster, award outcomes, results table rewritten), against
+(b) the floor: the single raw SQL aggregate summing the same scores per submission;
+(c) the ranking page, first page of results, through the test client (median of N);
+(d) ``emulation scores import`` of the 1.5 M score rows from CSV, in rows per second.
+
+Last line: ``ranking_refresh_s=… raw_sql_s=… ratio=… page_median_ms=… import_rows_s=…``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CLUSTERS = 20
+
+
+def criteria_toml(n: int) -> str:
+    """A valid collective set of ``n`` score criteria of 100/n points (one penalty to exercise signs)."""
+    lines = ['id = "bench-ranking"', "version = 1", 'title = "Bộ tiêu chí đo tốc độ"', 'target = "collective"']
+    for g in range(3):
+        lines += ["[[groups]]", f'code = "G{g}"', f'title = "Nhóm {g}"']
+        for c in range(g * n // 3, (g + 1) * n // 3):
+            kind = 'kind = "penalty"' if c == n - 1 else ""
+            lines += ["[[groups.criteria]]", f'code = "C{c:02d}"', f'title = "Tiêu chí {c}"', "max = 10", kind]
+    return "\n".join(lines) + "\n"
+
+
+def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
+    """The campaign in its review window with every score written through executemany."""
+    from emulation.clock import clock
+    from emulation.database import bulk_insert
+    from emulation.models import (Assignment, Campaign, CampaignUnit, Cluster, Criterion, Review, RoleGrant, Score,
+                                  SelfScore, Submission, Unit, User, utcnow)
+    from emulation.services.criteria import import_criteria
+    from tests.factories import Factory
+
+    rnd = random.Random(seed)
+    cs = import_criteria(None, criteria_toml(n_criteria), "bench.toml").criteria_set
+    make = Factory()
+    campaign = make.campaign(slug="bench", collective_set_id=cs.id)
+    bulk_insert(Cluster, [Cluster.code, Cluster.name], [(f"K{c}", f"Cụm {c}") for c in range(CLUSTERS)])
+    clusters = [c.id for c in Cluster.select(Cluster.id).where(Cluster.code.startswith("K")).order_by(Cluster.id)]
+    bulk_insert(Unit, [Unit.code, Unit.name, Unit.kind, Unit.district, Unit.cluster, Unit.active],
+                [(f"U{i:05d}", f"Đơn vị {i:05d}", "phường", "", clusters[i % CLUSTERS], True) for i in range(n_subs)])
+    units = [u.id for u in Unit.select(Unit.id).where(Unit.code.startswith("U")).order_by(Unit.id)]
+    bulk_insert(CampaignUnit, [CampaignUnit.campaign, CampaignUnit.unit], [(campaign.id, u) for u in units])
+    now = utcnow()
+    bulk_insert(Submission, [Submission.campaign, Submission.target, Submission.unit, Submission.subject_key,
+                             Submission.state, Submission.version, Submission.updated_at],
+                [(campaign.id, "collective", u, f"unit:{u}", "submitted", 1, now) for u in units])
+    subs = [s.id for s in Submission.select(Submission.id).where(Submission.campaign == campaign).order_by(Submission.id)]
+    criteria = [c.id for c in Criterion.select(Criterion.id).where(Criterion.criteria_set == cs).order_by(Criterion.id)]
+    values = [__import__("decimal").Decimal(v) for v in range(0, 11)]
+    bulk_insert(SelfScore, [SelfScore.submission, SelfScore.criterion, SelfScore.value, SelfScore.explanation],
+                [(s, c, values[rnd.randint(6, 10)], "") for s in subs for c in criteria])
+    bulk_insert(User, [User.username, User.full_name, User.email, User.password_hash, User.active, User.locale,
+                       User.created_at, User.password_changed_at],
+                [(f"r{i}", f"Người chấm {i}", "", "x", True, "vi", now, now) for i in range(n_reviewers * 40)])
+    reviewers = [u.id for u in User.select(User.id).where(User.username.startswith("r")).order_by(User.id)]
+    bulk_insert(RoleGrant, [RoleGrant.user, RoleGrant.role, RoleGrant.campaign, RoleGrant.granted_at],
+                [(u, "peer", campaign.id, now) for u in reviewers])
+    bulk_insert(Assignment, [Assignment.submission, Assignment.reviewer, Assignment.role, Assignment.assigned_at,
+                             Assignment.override_reason],
+                [(s, reviewers[(i * n_reviewers + k) % len(reviewers)], "leader" if k == 0 else "peer", now, "")
+                 for i, s in enumerate(subs) for k in range(n_reviewers)])
+    assignments = [a.id for a in Assignment.select(Assignment.id).order_by(Assignment.id)]
+    bulk_insert(Review, [Review.assignment, Review.state, Review.version, Review.submitted_at, Review.updated_at],
+                [(a, "submitted", 1, now, now) for a in assignments])
+    reviews = [r.id for r in Review.select(Review.id).order_by(Review.id)]
+    bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict],
+                [(r, c, values[rnd.randint(4, 10)], "", "") for r in reviews for c in criteria])
+    clock.frozen = Campaign.get_by_id(campaign.id).review_opens
+    return Campaign.get_by_id(campaign.id), make.user("secretary")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--criteria", type=int, default=30)
+    parser.add_argument("--reviewers", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    from emulation import create_app
+    from emulation.database import db
+    from emulation.migrations import upgrade
+    from emulation.models import Assignment, Criterion, Review, Score, Unit, User
+    from emulation.services import review_import
+    from emulation.services.results_refresh import refresh_results
+    from tests.helpers import login
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"INSTANCE_PATH": tmp, "HUEY_IMMEDIATE": True, "ARGON2_TIME_COST": 1,
+                          "ARGON2_MEMORY_KIB": 8192, "SECRET_KEY": "bench-secret-key-0123456789abcdefghijkl"})
+        with app.test_request_context(), db.connection_context():
+            upgrade(db.obj)
+            start = time.perf_counter()
+            with db.atomic():
+                campaign, secretary = build(args.submissions, args.criteria, args.reviewers)
+            build_s = time.perf_counter() - start
+            scores = Score.select().count()
+            refresh, raw = [], []
+            for _ in range(3):
+                start = time.perf_counter()
+                report = refresh_results(campaign)
+                refresh.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                db.execute_sql("SELECT a.submission_id, SUM(s.value) FROM score s JOIN review r ON s.review_id = r.id "
+                               "JOIN assignment a ON r.assignment_id = a.id GROUP BY a.submission_id").fetchall()
+                raw.append(time.perf_counter() - start)
+            assert report.rows == args.submissions
+            rows = (Score.select(Unit.code, User.username, Criterion.code, Score.value).join(Criterion)
+                    .join_from(Score, Review).join(Assignment).join(User, on=(Assignment.reviewer == User.id))
+                    .join_from(Assignment, review_import.Submission).join(Unit).tuples())
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(["Mã đơn vị", "Tài khoản người chấm", "Mã tiêu chí", "Điểm chấm", "Nhận xét"])
+            for unit, login_name, code, value in rows:
+                writer.writerow([unit, login_name, code, format(value.normalize(), "f").replace(".", ","),
+                                 "Theo biên bản chấm"])
+            data = out.getvalue().encode()
+            start = time.perf_counter()
+            imported = review_import.import_scores(secretary, campaign, "diem.csv", data)
+            import_s = time.perf_counter() - start
+        client = app.test_client()
+        with app.app_context(), db.connection_context():
+            user = User.get(User.username == secretary.username)
+        login(client, user.username, "mat-khau-demo-2026")
+        url = f"/campaigns/{campaign.id}/ranking"
+        page_ms = []
+        for _ in range(args.requests):
+            start = time.perf_counter()
+            response = client.get(url)
+            page_ms.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+    refresh_s, raw_s, page = min(refresh), min(raw), statistics.median(page_ms)
+    print(f"{args.submissions:,} submissions, {scores:,} scores (built in {build_s:.1f} s)")
+    print(f"results refresh: {refresh_s:.2f} s; raw SQL aggregate: {raw_s:.2f} s")
+    print(f"ranking page (all {args.submissions:,} rows): median {page:.1f} ms")
+    print(f"scores import from CSV: {imported.rows / import_s:,.0f} rows/s ({imported.rows:,} rows in {import_s:.1f} s)")
+    print(f"ranking_refresh_s={refresh_s:.2f} raw_sql_s={raw_s:.2f} ratio={refresh_s / raw_s:.2f} "
+          f"page_median_ms={page:.1f} import_rows_s={imported.rows / import_s:.0f}")
+
+
+if __name__ == "__main__":
+    main()
