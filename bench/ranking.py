@@ -96,19 +96,17 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=5)
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-    from emulation import create_app
+    from common import bench_app, migrated
     from emulation.database import db
-    from emulation.migrations import upgrade
     from emulation.models import Assignment, Criterion, Review, Score, Unit, User
     from emulation.services import review_import
     from emulation.services.results_refresh import refresh_results
     from tests.helpers import login
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_PATH": tmp, "HUEY_IMMEDIATE": True, "ARGON2_TIME_COST": 1,
-                          "ARGON2_MEMORY_KIB": 8192, "SECRET_KEY": "bench-secret-key-0123456789abcdefghijkl"})
+        app = bench_app(tmp)
         with app.test_request_context(), db.connection_context():
-            upgrade(db.obj)
+            migrated()
             start = time.perf_counter()
             with db.atomic():
                 campaign, secretary = build(args.submissions, args.criteria, args.reviewers)

@@ -86,19 +86,17 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=10)
     parser.add_argument("--leaders", type=int, default=5)
     args = parser.parse_args()
-    from emulation import create_app
+    from common import bench_app, migrated
     from emulation.database import db
     from emulation.domain.review_sheets import SCORE_COLUMNS
-    from emulation.migrations import upgrade
     from emulation.models import Assignment, Review, Score
     from emulation.services import assignments, review_import, scores
     from emulation.services.sheets import read_table
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_PATH": tmp, "HUEY_IMMEDIATE": True, "ARGON2_TIME_COST": 1,
-                          "ARGON2_MEMORY_KIB": 8192, "SECRET_KEY": "bench-secret-key-0123456789abcdefghijkl"})
+        app = bench_app(tmp)
         with app.test_request_context(), db.connection_context():
-            upgrade(db.obj)
+            migrated()
             campaign, secretary = build(args.units, args.clusters, args.leaders)
             start = time.perf_counter()
             plan, created = assignments.auto_assign(secretary, campaign, seed=1)

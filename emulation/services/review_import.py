@@ -34,7 +34,7 @@ from .criteria import domain_set
 from .reviews import check_campaign_review_window
 from .sheets import read_table, refusal, workbook
 
-MAX_SCORE_ROWS = 100_000   # 300 units × 3 reviewers × 100 criteria fits in one file
+MAX_SCORE_ROWS = 2_000_000  # a city campaign (10,000 submissions × 5 reviewers × 30 criteria = 1.5 M) in one file
 
 
 @dataclass(frozen=True)
