@@ -32,9 +32,20 @@ def lock_closed_submissions() -> int:
 
 @huey.task()
 def refresh_campaign_results(campaign_id: int) -> int:
-    """Rebuild one campaign's results table (scores, ranks, award outcomes); returns the rows written."""
+    """Rebuild one campaign's results table (scores, ranks, award outcomes); returns the rows written.
+
+    Queued refreshes coalesce: a run records the instant it STARTED reading as
+    ``results_computed_at``, so a queued task whose request came strictly before that
+    instant is already covered and returns 0 without work. Forty reviews submitted while
+    one refresh runs cost one more refresh, not forty.
+    """
     from .models import Campaign
     from .services.results_refresh import refresh_results
     with connected():
         campaign = Campaign.get_or_none(Campaign.id == campaign_id)
-        return refresh_results(campaign).rows if campaign is not None else 0
+        if campaign is None:
+            return 0
+        requested, computed = campaign.results_requested_at, campaign.results_computed_at
+        if requested is not None and computed is not None and requested < computed:
+            return 0
+        return refresh_results(campaign).rows

@@ -8,15 +8,11 @@ import click
 from flask.cli import AppGroup
 
 from ..database import db
-from ..domain.criteria import CriteriaError, load_criteria
+from ..domain.criteria import CriteriaError, format_decimal_vi, load_criteria
 from ..services import ServiceError
 from ..services.criteria import import_criteria
 
 group = AppGroup("criteria", help="Bộ tiêu chí (tệp TOML).")
-
-
-def _number(value) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 @group.command("validate")
@@ -37,9 +33,9 @@ def validate(paths: tuple[str, ...]) -> None:
                    f"{'tập thể' if cs.target == 'collective' else 'cá nhân'})")
         click.echo(f"  {len(cs.groups)} nhóm, {len(cs.criteria)} tiêu chí "
                    f"({kinds['score']} chấm điểm, {kinds['bonus']} điểm thưởng, {kinds['penalty']} điểm trừ); "
-                   f"điểm tối đa {_number(cs.max_total)}")
+                   f"điểm tối đa {format_decimal_vi(cs.max_total)}")
         for g in cs.groups:
-            click.echo(f"  {g.code}. {g.title}: {len(g.criteria)} tiêu chí, tối đa {_number(g.max_total)}")
+            click.echo(f"  {g.code}. {g.title}: {len(g.criteria)} tiêu chí, tối đa {format_decimal_vi(g.max_total)}")
     if failed:
         sys.exit(1)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
+from .criteria import format_decimal_vi
 from .messages import N_, Templated
 from .ranking import Ranked, rank_scopes
 from .scoring import q6
@@ -120,8 +121,8 @@ def _walk(rule: AwardRule, ranking: Sequence[Ranked], order: Mapping[str, int],
         elif rule.min_band and order.get(e.band or "", len(order)) > order.get(rule.min_band, len(order)):
             outcomes.append(_outcome(e.submission_id, rule, "below_band", band=e.band or "—", min_band=rule.min_band))
         elif q6(e.F) < q6(rule.min_score):
-            outcomes.append(_outcome(e.submission_id, rule, "below_score", score=_vn(q6(e.F)),
-                                     min_score=_vn(rule.min_score)))
+            outcomes.append(_outcome(e.submission_id, rule, "below_score", score=format_decimal_vi(q6(e.F)),
+                                     min_score=format_decimal_vi(rule.min_score)))
         else:
             eligible.append(r)
     remaining, stopped = quota, False
@@ -143,11 +144,3 @@ def _walk(rule: AwardRule, ranking: Sequence[Ranked], order: Mapping[str, int],
                             for r in group)
             stopped = True
     return outcomes
-
-
-def _vn(value: Decimal | None) -> str:
-    """A score for a message: Vietnamese decimal comma, trailing zeros dropped."""
-    if value is None:
-        return "—"
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")

@@ -24,7 +24,7 @@ from peewee import JOIN, Case, Value, fn
 from ..database import bulk_insert, db
 from ..domain import awards
 from ..domain.ranking import Entry, rank_scopes
-from ..domain.scoring import ReviewTotal, SubmissionScore, TotalsInput, score_totals
+from ..domain.scoring import ReviewTotal, SubmissionScore, TotalsInput, q6, score_totals
 from ..models import (Assignment, AwardRule, Campaign, Cluster, Criterion, Person, Result, Review, Score, SelfScore,
                       Submission, Unit, utcnow)
 from .criteria import domain_set
@@ -127,7 +127,6 @@ def refresh_results(campaign: Campaign, now: dt.datetime | None = None) -> Refre
 
 def _q6_row(row: tuple) -> tuple:
     """S, P, L, F (positions 4–7) at q6, the precision the results table keeps."""
-    from ..domain.scoring import q6
     return (*row[:4], *(q6(v) for v in row[4:8]), *row[8:])
 
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from ..database import db
-from ..domain.criteria import check_value
+from ..domain.criteria import check_value, format_decimal_vi
 from ..domain.policy import parse_decimal
 from ..domain.submission import window_open
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User, utcnow
@@ -92,16 +91,12 @@ def _parse(submission: Submission, entries: dict[str, ScoreEntry]) -> tuple[dict
         own = self_values.get(c.code)
         if not problem and own is not None and abs(value - own) > c.max * threshold and not entry.comment.strip():
             problem = _("Tiêu chí %(code)s: điểm chấm lệch điểm tự chấm (%(own)s) quá %(pct)s%% điểm tối đa; "
-                        "hãy ghi nhận xét giải thích.", code=c.code, own=_vn(own), pct=_vn(threshold * 100))
+                        "hãy ghi nhận xét giải thích.", code=c.code, own=format_decimal_vi(own), pct=format_decimal_vi(threshold * 100))
         if problem:
             errors[c.code] = problem
         else:
             values[c.code] = value
     return values, errors
-
-
-def _vn(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def save_review(actor: User, assignment: Assignment, entries: dict[str, ScoreEntry], expected_version: int,

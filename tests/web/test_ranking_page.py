@@ -23,6 +23,7 @@ def test_secretary_sees_the_ranking_in_order_with_pending_last(campaign, client,
     login(User.get(User.username == "thuky"), DEMO_PASSWORD)
     page = client.get(f"/campaigns/{campaign.id}/ranking").get_data(as_text=True)
     assert "Kết quả tính lúc" in page and "Chờ đủ phiếu" in page
+    assert ">Cá nhân<" not in page          # the campaign has no individual criteria set
     ranked = list(Result.select().where(Result.campaign == campaign, Result.pending == False)  # noqa: E712
                   .order_by(Result.rank_overall))
     names = [r.submission.unit.name for r in ranked]

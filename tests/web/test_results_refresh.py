@@ -71,3 +71,17 @@ def test_request_refresh_runs_in_the_worker_and_clears_the_flag(campaign):
     campaign = Campaign.get_by_id(campaign.id)
     assert campaign.results_computed_at is not None and not refreshing(campaign)
     assert Result.select().where(Result.campaign == campaign).count() > 0
+
+
+def test_queued_refreshes_coalesce(campaign):
+    import datetime as dt
+
+    from emulation.clock import clock
+    from emulation.tasks import refresh_campaign_results
+    start = dt.datetime(2026, 11, 25, 3, 0)
+    clock.frozen = start
+    refresh_results(campaign)                           # computed at `start`
+    Campaign.update(results_requested_at=start - dt.timedelta(seconds=5)).execute()
+    assert refresh_campaign_results.call_local(campaign.id) == 0        # covered by the run that started later
+    Campaign.update(results_requested_at=start).execute()               # asked at the same instant: not covered
+    assert refresh_campaign_results.call_local(campaign.id) > 0
