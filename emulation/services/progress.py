@@ -167,6 +167,14 @@ def _window(campaign: Campaign, policy: ScoringPolicy) -> rules.Window:
     return rules.Window(campaign.review_opens, campaign.review_closes, policy.review_days)
 
 
+def review_timing(assignment: Assignment, submitted: bool, now: dt.datetime) -> tuple[dt.datetime, rules.Timing]:
+    """An assignment's effective deadline and lateness, as the board counts them (``domain.progress``)."""
+    campaign = assignment.submission.campaign
+    window = _window(campaign, campaign.policy)
+    return (rules.deadline(assignment.assigned_at, window),
+            rules.timing(submitted, assignment.assigned_at, window, now))
+
+
 def _reminder_lines(pending: list[rules.Due], people: dict[int, Reviewer],
                     by_id: dict[int, Subject]) -> list[ReminderLine]:
     return [ReminderLine(people[r.reviewer_id], tuple(by_id[sid] for sid in r.submission_ids), r.deadline, r.overdue)

@@ -12,6 +12,7 @@ from ..domain.scoring import review_total
 from ..domain.submission import totals
 from ..models import Assignment, Campaign, Cluster, Review, Submission, Unit, utcnow
 from ..services import ServiceError
+from ..services.progress import review_timing
 from ..services import reviews as service
 from ..services import submissions as submission_service
 from ..services.reviews import ReviewErrors, ScoreEntry
@@ -26,7 +27,14 @@ def queue_for(user) -> list[dict]:
             .join(Submission).join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Campaign)
             .switch(Assignment).join(Review, JOIN.LEFT_OUTER, on=(Review.assignment == Assignment.id), attr="review")
             .where(Assignment.reviewer == user.id).order_by(Campaign.review_closes, Unit.name))
-    return [{"assignment": a, "review": getattr(a, "review", None)} for a in rows]
+    now = utcnow()
+    result = []
+    for a in rows:
+        review = getattr(a, "review", None)
+        submitted = review is not None and review.id is not None and review.state == "submitted"
+        due, timing = review_timing(a, submitted, now)
+        result.append({"assignment": a, "review": review, "due": due, "timing": timing})
+    return result
 
 
 def by_campaign(rows: list[dict]) -> list[tuple[Campaign, list[dict]]]:

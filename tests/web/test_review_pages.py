@@ -93,3 +93,21 @@ def test_assigned_peer_may_open_the_evidence(client, world, login):
     assert response.status_code == 200
     response.close()
     assert client.get(f"/submissions/{world['sub'].id}").status_code == 200
+
+
+def test_queue_shows_the_reviewers_own_deadline_and_when_it_is_past(client, world, login):
+    """The deadline the secretary's board counts (review_days after assignment or window opening)."""
+    import datetime as dt
+
+    from emulation.clock import clock
+    from emulation.domain.progress import Window, deadline
+    campaign = world["campaign"]
+    due = deadline(world["a"][0].assigned_at, Window(campaign.review_opens, campaign.review_closes,
+                                                     campaign.policy.review_days))
+    login(world["peers"][0])
+    shown = (due + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")       # Vietnam time
+    queue = client.get("/review/queue").get_data(as_text=True)
+    assert "Hạn của bạn" in queue and shown in queue and "Quá hạn" not in queue
+    clock.frozen = due + dt.timedelta(hours=1)
+    LoginSession.update(last_seen_at=clock.frozen).execute()
+    assert "Quá hạn" in client.get("/review/queue").get_data(as_text=True)
