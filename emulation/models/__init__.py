@@ -1,9 +1,10 @@
 """Peewee models. ``ALL_MODELS`` lists them in dependency order."""
 from .accounts import CAMPAIGN_ROLES, ROLES, LoginAttempt, LoginSession, RoleGrant, User
 from .audit import AuditEvent
-from .awards import AwardRule, Certificate, Decision
+from .awards import AwardRule, Certificate, Decision, DecisionAward
 from .base import BaseModel, FixedDecimalField, utcnow
 from .campaign import Campaign, CampaignUnit
+from .council import CouncilChange, Objection
 from .criteria import CriteriaSet, Criterion
 from .org import Cluster, Person, Unit
 from .results import Result
@@ -15,7 +16,7 @@ ALL_MODELS = [
     User, RoleGrant, LoginSession, LoginAttempt,
     Submission, SelfScore, Evidence, Nomination, ReturnNote,
     Assignment, Conflict, Review, Score,
-    AwardRule, Decision, Certificate, Result, AuditEvent,
+    AwardRule, Decision, DecisionAward, Certificate, Result, CouncilChange, Objection, AuditEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

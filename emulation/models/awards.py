@@ -39,9 +39,39 @@ class Decision(BaseModel):
         Check("state IN ('draft', 'approved')")])
     approved_at = DateTimeField(null=True)
     approved_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    basis = TextField(default="")                    # Căn cứ …: the legal bases, one per line
+    supersedes = ForeignKeyField("self", null=True, on_delete="RESTRICT", backref="amendments")
+    created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+    created_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("authority", "number"), True),)
+
+
+class DecisionAward(BaseModel):
+    """One line of an approved decision's list, frozen at approval (a snapshot, not a reference).
+
+    Written once when the committee approves the decision; later result refreshes or
+    council changes never touch it — a change needs a new decision.
+    """
+    decision = ForeignKeyField(Decision, backref="awards", on_delete="CASCADE")
+    position = IntegerField()                        # order in the annex (STT)
+    rule = ForeignKeyField(AwardRule, on_delete="RESTRICT")
+    submission = ForeignKeyField(Submission, on_delete="RESTRICT")
+    title = CharField(max_length=300)
+    target = CharField(max_length=20)
+    recipient_name = CharField(max_length=300)
+    recipient_detail = TextField(default="")         # position and unit of a person
+    unit_name = CharField(max_length=300)
+    cluster_code = CharField(max_length=40, default="")
+    F = FixedDecimalField(places=6, null=True, column_name="f")
+    rank_overall = IntegerField(null=True)
+    band = CharField(max_length=60, default="")
+    source = CharField(max_length=8, constraints=[Check("source IN ('rule', 'council')")])
+    reason = TextField(default="")                   # the council's reason when it added the line
+
+    class Meta:
+        indexes = ((("decision", "submission", "rule"), True), (("decision", "position"), True))
 
 
 class Certificate(BaseModel):

@@ -42,6 +42,8 @@ class Campaign(BaseModel):
     unit_quota_mb = IntegerField(default=200, constraints=[Check("unit_quota_mb > 0")])
     nomination_quota = IntegerField(default=3, constraints=[Check("nomination_quota >= 0")])
     results_published_at = DateTimeField(null=True)
+    publication_days = IntegerField(default=10, constraints=[Check("publication_days > 0")])
+    publication_closes = DateTimeField(null=True)      # set when published: objections until then
     results_computed_at = DateTimeField(null=True)     # when the results table was last rebuilt
     results_requested_at = DateTimeField(null=True)    # a refresh asked for; running while > computed_at
     created_at = DateTimeField(default=utcnow)
