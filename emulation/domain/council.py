@@ -162,7 +162,7 @@ def resolve_group(group: Sequence[Outcome], chosen: set[int], reason: str,
             for o in sorted(group, key=lambda o: o.submission_id)]
 
 
-def window_open(published_at: dt.datetime | None, closes: dt.datetime | None, now: dt.datetime) -> bool:
+def objections_open(published_at: dt.datetime | None, closes: dt.datetime | None, now: dt.datetime) -> bool:
     """Objections are accepted while ``published_at ≤ now < closes``."""
     return published_at is not None and closes is not None and published_at <= now < closes
 

@@ -1,8 +1,10 @@
-"""The demo: clusters, units, staff, one login per role and two campaigns.
+"""The demo: clusters, units, staff, one login per role and three campaigns.
 
 - the Hà Nội office-culture campaign, open for self-assessments (``demo_submissions``);
 - the "Chính quyền thân thiện" campaign, in its review window: reviewers and the
-  secretary have work to see (``demo_reviews``).
+  secretary have work to see (``demo_reviews``);
+- last year's office-culture campaign, scored, its tie resolved by the council, published,
+  objected to and answered, and decided by Decision 2468/QĐ-UBND (``demo_council``).
 
 Idempotent: every row is looked up by its code first, so running it again adds nothing.
 """
@@ -118,8 +120,11 @@ def _seed_campaign(now: dt.datetime, sets: dict[str, CriteriaSet]) -> Campaign:
         signer_title="KT. CHỦ TỊCH – PHÓ CHỦ TỊCH", signer_name="Nguyễn Mạnh Quyền", place="Hà Nội"))
 
 
-def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
-    """Seed (or complete) the demo; returns (login, role, who) for each demo account."""
+def seed_demo(now: dt.datetime | None = None, council_upto: str = "approved") -> list[tuple[str, str, str]]:
+    """Seed (or complete) the demo; returns (login, role, who) for each demo account.
+
+    ``council_upto``: how far the third campaign goes ("council": a tie left to resolve;
+    "approved": resolved, published, objected to, answered and decided)."""
     from ..models import utcnow
     now = now or utcnow()
     units = _seed_org()
@@ -146,4 +151,7 @@ def seed_demo(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
     seed_submissions(campaign, officers, users["thuky"])
     from .demo_reviews import seed_review_campaign
     seed_review_campaign(now, sets[CRITERIA_FILES[2]], officers, users)
+    from .demo_council import seed_council_campaign
+    seed_council_campaign(now, {"collective": sets[CRITERIA_FILES[0]], "individual": sets[CRITERIA_FILES[1]]}, users,
+                          council_upto)
     return printed

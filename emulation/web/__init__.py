@@ -20,6 +20,14 @@ def init_web(app: Flask) -> None:
     for module in (public, auth, home, campaigns, criteria, org, users, system, submissions, nominations, reviews,
                    assignments, progress, review_import, ranking):
         app.register_blueprint(module.bp)
+    from . import results
+    app.register_blueprint(results.bp)
+    from . import council, decisions, objections
+    for module in (council, objections, decisions):
+        app.register_blueprint(module.bp)
+    from . import api, exports
+    for module in (exports, api):
+        app.register_blueprint(module.bp)
 
     @app.before_request
     def _connect() -> None:

@@ -5,9 +5,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..models import (Campaign, CampaignUnit, Cluster, CriteriaSet, Nomination, Person, ReturnNote, Submission,
-                      Unit, User)
+                      Objection, Unit, User)
 from ..services import campaigns as campaign_service
-from ..services import results, submissions
+from ..services import explain, results, submissions
+from ..services.publication import can_object
 
 bp = Blueprint("home", __name__)
 
@@ -61,6 +62,9 @@ def officer():
             row["state"] = submissions.effective_state(submission)
             row["progress"] = submissions.progress(submission)
             row["results"] = results.unit_comparison(submission)
+            row["can_object"] = can_object(r.campaign)
+            row["explainable"] = explain.available(current_user, submission)
+            row["objections"] = list(Objection.select().where(Objection.submission == submission))
             row["open_notes"] = list(ReturnNote.select().where(ReturnNote.submission == submission,
                                                                ReturnNote.resolved_at.is_null()))
         campaigns.append(row)

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
 NAMES = ("login", "home-committee", "campaign-view", "self-assessment-form", "unit-home",
-         "review-queue", "review-form-errors", "review-form-submitted", "progress-board", "score-import-errors")
+         "review-queue", "review-form-errors", "review-form-submitted", "progress-board", "score-import-errors",
+         "council-tie", "objections", "decision")
 
 
 def main() -> int:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulation.models import (Assignment, AuditEvent, Campaign, CampaignUnit, Cluster, CriteriaSet, Criterion,
+from emulation.models import (Assignment, AuditEvent, Campaign, CampaignUnit, Cluster, CouncilChange, CriteriaSet,
+                              Criterion, Decision, DecisionAward, Objection, Result,
                               Evidence, Nomination, Person, ReturnNote, Review, RoleGrant, Score, SelfScore,
                               Submission, Unit, User)
 from emulation.services.demo import CAMPAIGN_SLUG, DEMO_PASSWORD, LOGINS
@@ -11,7 +12,8 @@ from emulation.services.demo_reviews import SLUG as REVIEW_SLUG
 from tests.helpers import login
 
 MODELS = (Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit, User, RoleGrant, AuditEvent,
-          Submission, SelfScore, Evidence, Nomination, ReturnNote, Assignment, Review, Score)
+          Submission, SelfScore, Evidence, Nomination, ReturnNote, Assignment, Review, Score, CouncilChange,
+          Objection, Decision, DecisionAward, Result)
 
 HOMES = [
     ("btdkt", "committee", "/committee"),
@@ -40,7 +42,7 @@ def test_demo_is_idempotent(runner, demo):
     assert again.exit_code == 0, again.output
     assert counts() == first
     assert again.stdout == demo.stdout
-    assert first["Campaign"] == 2 and first["CriteriaSet"] == 3
+    assert first["Campaign"] == 3 and first["CriteriaSet"] == 3 and first["DecisionAward"] == 6
     assert first["Assignment"] > 0 and first["Score"] > 0
 
 
@@ -103,12 +105,12 @@ def test_demo_seeds_every_submission_state_and_le_tra_my(demo):
         return Submission.get(Submission.campaign == campaign, Submission.subject_key == f"unit:{unit.id}").state
     assert state("TXB") == "submitted" and state("HDI") == "returned" and state("KDI") == "draft"
     assert ReturnNote.select().where(ReturnNote.resolved_at.is_null()).count() == 2
-    my = Nomination.select().join(Person).where(Person.full_name == "Lê Trà My").get()
+    my = Nomination.select().join(Person).where(Person.full_name == "Lê Trà My", Nomination.campaign == campaign).get()
     assert my.submission.state == "submitted" and my.submission.target == "individual"
     assert "Thứ Bảy tình nguyện" in my.achievements
     assert Evidence.select().where(Evidence.submission == my.submission).count() > 0
-    assert {n.submission.state for n in Nomination.select()} == {"submitted", "draft"}
-    assert {n.campaign_id for n in Nomination.select()} == {campaign.id}
+    assert {n.submission.state for n in Nomination.select().where(Nomination.campaign == campaign)} == {
+        "submitted", "draft"}
 
 
 # The second campaign, "Chính quyền thân thiện": in its review window, with work for reviewers.

@@ -59,7 +59,7 @@ def test_award_outcomes_are_stored_with_reasons(campaign):
     AwardRule.create(campaign=campaign, precedence=1, title="Bằng khen của Chủ tịch UBND Thành phố", form="bang-khen",
                      target="collective", min_band="Tốt", min_score=Decimal(0), quota_kind="count", quota_value=1)
     refresh_results(campaign)
-    outcomes = [o for r in Result.select() for o in json.loads(r.proposal)]
+    outcomes = [o for r in Result.select().where(Result.campaign == campaign) for o in json.loads(r.proposal)]
     assert sum(1 for o in outcomes if o["status"] == "proposed") == 1
     assert {o["status"] for o in outcomes} <= {"proposed", "council_decides", "outside_quota", "below_band",
                                                  "below_score", "pending"}
