@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 __all__ = ["CONTEXT", "MIN_NORMALISED", "Aggregate", "AGGREGATORS", "mean", "pstdev", "ZScore",
-           "fit_zscore"]
+           "fit_zscore", "dropped_positions"]
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 MIN_NORMALISED = 3
@@ -84,6 +84,23 @@ AGGREGATORS: dict[str, Callable[[Sequence[Decimal], int], Aggregate]] = {
     "median": _median_of,
     "trimmed": _trimmed_of,
 }
+
+
+def dropped_positions(totals: Sequence[Decimal], aggregate: Aggregate) -> frozenset[int]:
+    """The positions in ``totals`` (the list ``aggregate`` was computed from) whose totals it dropped.
+
+    Trimming drops one instance of the lowest and one of the highest total; when several
+    positions hold that total, the FIRST position holding the lowest and the LAST holding
+    the highest are the ones marked, so exactly ``len(aggregate.dropped)`` positions are.
+    Nothing dropped (``mean``, ``median``, too few totals): the empty set.
+    """
+    if not aggregate.dropped:
+        return frozenset()
+    order = sorted(range(len(totals)), key=lambda i: (totals[i], i))
+    low, high = order[0], order[-1]
+    if (totals[low], totals[high]) != (min(aggregate.dropped), max(aggregate.dropped)):
+        raise ValueError("the aggregate was not computed from these totals")
+    return frozenset((low, high))
 
 
 @dataclass(frozen=True)

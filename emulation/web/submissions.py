@@ -11,6 +11,7 @@ from ..models import (Campaign, CampaignUnit, Criterion, Evidence, Nomination, R
 from ..domain.submission import totals
 from ..services import ServiceError
 from ..services import evidence as evidence_service
+from ..services import explain as explain_service
 from ..services import submissions as service
 from ..services.campaigns import describe
 from ..services.submissions import Entry, EntryErrors, Incomplete, StaleSave
@@ -55,7 +56,8 @@ def _page(submission: Submission, status: int = 200, entries=None, errors=None, 
         info=describe(submission.campaign), upload_problems=list(upload_problems),
         nomination=Nomination.get_or_none(Nomination.submission == submission),
         totals=totals(cs, values), subtotals={code: sub for code, sub, _max in totals(cs, values).groups},
-        can_return=submission.can_return(current_user) and state == "submitted"), status
+        can_return=submission.can_return(current_user) and state == "submitted",
+        explained=explain_service.available(current_user, submission)), status
 
 
 def _needs_evidence(cs, missing) -> set[str]:
