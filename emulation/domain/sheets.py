@@ -7,7 +7,9 @@ Pure: plain text cells in, cleaned values or problems out. The rules common to a
   are ignored; the first of two columns with the same meaning is used;
 - a cell is stripped NFC text; whole numbers lose their ``.0`` (Excel stores 101 as 101.0);
 - required cells are not blank; codes use ``[A-Za-z0-9._-]``, at most 40 characters;
-  text fits its stored column.
+  text fits its stored column;
+- on the way out (every export), a text cell that starts with ``= + - @``, a tab or a
+  carriage return gets a leading ``'`` so that a spreadsheet shows it instead of running it.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any, Final
 from .messages import N_, Templated
 
 CODE_RE: Final = re.compile(r"[A-Za-z0-9._-]{1,40}")
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 REQUIRED = N_("Ô này bắt buộc nhưng đang để trống. Hãy điền giá trị.")
 BAD_CODE = N_("mã «{value}» không hợp lệ: chỉ dùng chữ cái không dấu, chữ số và các dấu . _ - "
@@ -66,6 +69,14 @@ def cell_text(value: Any) -> str:
         text = value.isoformat()
         return text[:-9] if text.endswith("T00:00:00") else text
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def neutralise(value: Any) -> Any:
+    """A cell a spreadsheet will not read as a formula: text starting with ``FORMULA_STARTS``
+    gets a leading ``'``; numbers and every other value are kept as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def column_for(columns: Sequence[Column], key: str) -> Column:

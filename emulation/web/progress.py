@@ -12,14 +12,13 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..domain.sheets import neutralise
 from ..models import Campaign, utcnow
 from ..services import progress as service
 from .charts import strip_plot
 from .i18n import vn_datetime
 
 bp = Blueprint("progress", __name__)
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -37,12 +36,6 @@ def reminder_text(line: service.ReminderLine) -> str:
     return text
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not read as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def reminders_csv(lines: list[service.ReminderLine]) -> bytes:
     """UTF-8 with a BOM (so that Excel reads the Vietnamese), one row per reviewer."""
     out = io.StringIO()
@@ -50,7 +43,7 @@ def reminders_csv(lines: list[service.ReminderLine]) -> bytes:
     writer.writerow([_("Người chấm"), _("Thư điện tử"), _("Số phiếu chưa nộp"), _("Số phiếu quá hạn"),
                      _("Hồ sơ chưa chấm xong"), _("Hạn sớm nhất"), _("Nội dung nhắc")])
     for line in lines:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([neutralise(str(v)) for v in (
             line.reviewer.name, line.reviewer.email, len(line.subjects), line.overdue,
             "; ".join(s.label for s in line.subjects), vn_datetime(line.deadline), reminder_text(line))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
