@@ -167,6 +167,11 @@ def objections_open(published_at: dt.datetime | None, closes: dt.datetime | None
     return published_at is not None and closes is not None and published_at <= now < closes
 
 
+def number_used(number: str) -> Problem:
+    return Problem(N_("Số quyết định {number} đã được dùng cho quyết định khác của cơ quan này."),
+                   (("number", number),))
+
+
 def approval_problems(published_at: dt.datetime | None, closes: dt.datetime | None, now: dt.datetime,
                       open_objections: int, undecided: int, number: str, already_used: bool,
                       awards: int, closes_shown: str = "") -> list[Problem]:
@@ -176,8 +181,7 @@ def approval_problems(published_at: dt.datetime | None, closes: dt.datetime | No
         problems.append(Problem(N_("Số quyết định «{number}» chưa đúng mẫu: số/QĐ-cơ quan, ví dụ 1234/QĐ-UBND."),
                                 (("number", number),)))
     if already_used:
-        problems.append(Problem(N_("Số quyết định {number} đã được dùng cho quyết định khác của cơ quan này."),
-                                (("number", number),)))
+        problems.append(number_used(number))
     if published_at is None:
         problems.append(Problem(N_("Kết quả chưa được công khai; hãy công khai trước khi phê duyệt.")))
     elif closes is not None and now < closes:

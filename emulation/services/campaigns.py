@@ -38,6 +38,7 @@ class CampaignInput:
     description: str = ""
     unit_ids: list[int] = field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
+    publication_days: int = 10      # công khai: days units may object after the results are published
 
 
 def to_utc(local: dt.datetime, tz: str) -> dt.datetime:
@@ -67,6 +68,8 @@ def _problems(data: CampaignInput, campaign: Campaign | None) -> list[tuple[str,
         ind = sets.get(data.individual_set_id)
         if ind is None or ind.target != "individual":
             found.append(("individual_set_id", _("Bộ tiêu chí cá nhân phải dành cho cá nhân.")))
+    if not 1 <= data.publication_days <= 90:
+        found.append(("publication_days", _("Thời gian công khai kết quả từ 1 đến 90 ngày.")))
     for name in ("title", "authority", "issuer_title", "signer_title", "signer_name"):
         if not getattr(data, name).strip():
             found.append((name, _("Vui lòng nhập thông tin này.")))
@@ -83,7 +86,7 @@ def _check(data: CampaignInput, campaign: Campaign | None) -> None:
 def _values(data: CampaignInput) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(data, name).strip() for name in TEXT_FIELDS}
     values.update({name: to_utc(data.windows[name], data.timezone) for name in WINDOW_ORDER})
-    values.update(slug=data.slug, timezone=data.timezone,
+    values.update(slug=data.slug, timezone=data.timezone, publication_days=data.publication_days,
                   collective_set=data.collective_set_id,
                   individual_set=data.individual_set_id or None,
                   policy_json=json.dumps(data.policy.to_dict(), ensure_ascii=False, sort_keys=True))

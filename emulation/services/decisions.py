@@ -103,8 +103,7 @@ def draft_decision(actor: User, campaign: Campaign, form: dict) -> Decision:
                     .order_by(Decision.approved_at.desc(), Decision.id.desc()).first())
         if Decision.select().where(Decision.authority == values["authority"],
                                    Decision.number == values["number"]).exists():
-            raise ServiceError(_("Số quyết định %(n)s đã được dùng cho quyết định khác của cơ quan này.",
-                                 n=values["number"]), field="number")
+            raise ServiceError(translate(rules.number_used(values["number"])), field="number")
         decision = Decision.create(campaign=campaign, supersedes=previous, created_by=actor, created_at=utcnow(),
                                    **values)
         record(actor, "decision.draft", decision, new={**values, "supersedes": previous.number if previous else None})

@@ -55,6 +55,8 @@ class CampaignForm(FlaskForm):
     k_leader = IntegerField(_l("Số thành viên hội đồng mỗi hồ sơ (khi chia đều)"), validators=[REQUIRED])
     review_days = IntegerField(_l("Số ngày người chấm phải hoàn thành phiếu kể từ khi được phân công"),
                                validators=[REQUIRED])
+    publication_days = IntegerField(_l("Số ngày công khai kết quả để các đơn vị gửi ý kiến phản hồi"),
+                                    validators=[REQUIRED], default=10)
     comment_pct = _decimal_field(_l("Bắt buộc nhận xét khi điểm chấm lệch điểm tự chấm quá (% điểm tối đa tiêu chí)"))
     bands = TextAreaField(_l("Các mức xếp loại (mỗi dòng: tên: điểm tối thiểu)"), validators=[REQUIRED],
                           render_kw={"rows": 6})
@@ -116,7 +118,7 @@ class CampaignForm(FlaskForm):
             individual_set_id=self.individual_set_id.data or None, windows=windows, policy=policy,
             authority=self.authority.data, issuer_title=self.issuer_title.data,
             signer_title=self.signer_title.data, signer_name=self.signer_name.data,
-            place=self.place.data, unit_ids=unit_ids)
+            place=self.place.data, unit_ids=unit_ids, publication_days=self.publication_days.data)
 
     def fill_defaults(self) -> None:
         p = ScoringPolicy()
@@ -125,7 +127,7 @@ class CampaignForm(FlaskForm):
 
     def fill_from(self, campaign: Campaign) -> None:
         for name in ("title", "slug", "description", "authority", "issuer_title", "signer_title",
-                     "signer_name", "place"):
+                     "signer_name", "place", "publication_days"):
             getattr(self, name).data = getattr(campaign, name)
         self.collective_set_id.data = campaign.collective_set_id
         self.individual_set_id.data = campaign.individual_set_id or 0

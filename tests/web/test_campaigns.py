@@ -205,7 +205,7 @@ def form(sets, **changes) -> dict:
         "inflation_pct": "10", "bands": "Xuất sắc: 90\nTốt: 80\nKhá: 70\nĐạt: 50",
         "lowest_band": "Không đạt", "cap_band": "Đạt", "authority": "Ủy ban nhân dân thành phố Hà Nội",
         "k_peer": "2", "same_cluster": "y", "leader_mode": "all", "k_leader": "1", "comment_pct": "20",
-        "review_days": "7",
+        "review_days": "7", "publication_days": "10",
         "issuer_title": "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "signer_title": "PHÓ CHỦ TỊCH",
         "signer_name": "Nguyễn Văn Phong", "place": "Hà Nội"}
     return {**values, **changes}
@@ -241,6 +241,7 @@ FORM_ERRORS = [
      "Dòng «Xuất sắc» chưa đúng dạng «Tên: điểm»"),
     ("cap band unknown", {"cap_band": "Giỏi"}, "cap_band", "một trong các mức đã khai báo"),
     ("bad slug", {"slug": "Nụ Cười"}, "slug", "Mã phong trào chỉ gồm chữ thường không dấu"),
+    ("publication of 0 days", {"publication_days": "0"}, "publication_days", "từ 1 đến 90 ngày"),
     ("missing window", {"council_closes": ""}, "council_closes", "Vui lòng nhập thông tin này."),
     ("review days out of range", {"review_days": "120"}, "review_days",
      "Số ngày hoàn thành phiếu chấm phải từ 1 đến 90."),
