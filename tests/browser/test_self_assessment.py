@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from emulation.services.demo import DEMO_PASSWORD
+from emulation.services.demo import CAMPAIGN_TITLE, DEMO_PASSWORD
 from tests.browser.conftest import shot
 from tests.browser.test_login import _log_in, _unexpected
 
@@ -146,21 +146,27 @@ def test_officer_fills_saves_uploads_and_submits(live_server, page, console_erro
     shot(page, "self-assessment-submitted")
 
     page.goto(f"{live_server}/unit")
-    expect(page.locator(".campaign-card .pill.state-submitted")).to_have_text("Đã nộp")
-    counts = page.locator(".progress-table td.num")
+    card = _card(page)
+    expect(card.locator(".pill.state-submitted")).to_have_text("Đã nộp")
+    counts = card.locator(".progress-table td.num")
     expect(counts).to_have_count(5)
     for i in range(5):
         done, needed = counts.nth(i).inner_text().split("/")
         assert done == needed, counts.nth(i).inner_text()
-    expect(page.get_by_role("link", name="Xem hồ sơ")).to_be_visible()
+    expect(card.get_by_role("link", name="Xem hồ sơ")).to_be_visible()
     shot(page, "unit-home")
     assert _unexpected(console_errors, 422) == []
+
+
+def _card(page):
+    """The unit home's card of the demo's open campaign (the unit takes part in others too)."""
+    return page.locator(".campaign-card", has_text=CAMPAIGN_TITLE)
 
 
 def test_returned_submission_shows_the_secretarys_reasons(live_server, page, console_errors):
     _log_in(page, live_server, "hadinh")
     expect(page).to_have_url(f"{live_server}/unit")
-    card = page.locator(".campaign-card")
+    card = _card(page)
     expect(card.locator(".pill.state-returned")).to_have_text("Bị trả lại – cần sửa")
     expect(card.locator(".warn")).to_have_text(f"{len(RETURN_REASONS)} lý do trả lại cần xử lý")
     expect(card.locator(".return-reasons li")).to_have_count(len(RETURN_REASONS))
@@ -185,9 +191,9 @@ def test_returned_submission_shows_the_secretarys_reasons(live_server, page, con
 def test_officer_nominates_a_staff_member(live_server, page, console_errors):
     _log_in(page, live_server, "txbac")
     expect(page).to_have_url(f"{live_server}/unit")
-    nominated = page.locator(".campaign-card ul.plain li", has_text="Lê Trà My")
+    nominated = _card(page).locator("ul.plain li", has_text="Lê Trà My")
     expect(nominated.locator(".pill")).to_have_text("Đã nộp")
-    page.get_by_role("link", name="Đề nghị cá nhân", exact=True).click()
+    _card(page).get_by_role("link", name="Đề nghị cá nhân", exact=True).click()
     expect(page).to_have_url(re.compile(r"/campaigns/\d+/nominations/new\?unit=\d+$"))
     expect(page.get_by_text("đã đề nghị 2 / 3 cá nhân")).to_be_visible()
     page.get_by_label("Cán bộ được đề nghị").select_option(
@@ -207,6 +213,6 @@ def test_officer_nominates_a_staff_member(live_server, page, console_errors):
     shot(page, "nomination-form")
 
     page.goto(f"{live_server}/unit")
-    expect(page.locator(".campaign-card ul.plain li", has_text="Nguyễn Văn Hùng").locator(".pill")) \
+    expect(_card(page).locator("ul.plain li", has_text="Nguyễn Văn Hùng").locator(".pill")) \
         .to_have_text("Bản nháp")
     assert _unexpected(console_errors) == []
