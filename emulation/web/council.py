@@ -13,21 +13,17 @@ from ..models import AwardRule, Campaign, Cluster, CouncilChange, Objection, Per
 from ..services import ServiceError, translate
 from ..services import council as service
 from ..services.publication import can_object, publish_results, when
+from .access import sees_ranking
+from .ranking import _Reason
 
 bp = Blueprint("council", __name__)
 CANDIDATES = 20     # unawarded ranked entries offered for an "add" per target
 
 
-class _Reason:
-    def __init__(self, outcome: dict) -> None:
-        self.template, self.params = outcome["template"], tuple(outcome["params"].items())
-
-
 def council_campaign(campaign_id: int) -> Campaign:
-    """The campaign, for the committee, the secretary and the campaign's leader reviewers (404 otherwise)."""
+    """The campaign, for whoever sees its full ranking (``access.sees_ranking``; 404 otherwise)."""
     campaign = Campaign.get_or_none(Campaign.id == campaign_id) or abort(404)
-    if not current_user.has_role("committee", "secretary") \
-            and campaign.id not in current_user.reviewer_campaign_ids("leader"):
+    if not sees_ranking(current_user, campaign):
         abort(404)
     return campaign
 
