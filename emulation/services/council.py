@@ -29,12 +29,28 @@ class Group:
         return f"{self.rule.id}:{self.cluster_id or 0}"
 
 
-def outcomes(campaign: Campaign) -> tuple[list[Outcome], set[int], dict[int, int | None]]:
-    """The rule walk's outcomes, the ranked submissions and each submission's cluster id."""
+@dataclass(frozen=True)
+class Ledger:
+    """A campaign's (or one submission's) council state, loaded once: the rule walk's outcomes,
+    the ranked submissions, each submission's cluster, the changes and the final states."""
+    outcomes: tuple[Outcome, ...]
+    ranked: frozenset[int]
+    clusters: dict[int, int | None]
+    changes: tuple[Change, ...]
+    final: dict[int, Final]
+
+
+def ledger(campaign: Campaign, submission: Submission | None = None) -> Ledger:
+    """Load the state of the whole campaign, or of one submission only (the rules are per submission)."""
+    results = Result.select(Result.submission, Result.proposal, Result.rank_overall, Result.cluster) \
+        .where(Result.campaign == campaign)
+    made = CouncilChange.select(CouncilChange.submission, CouncilChange.rule, CouncilChange.action,
+                                CouncilChange.reason).where(CouncilChange.campaign == campaign)
+    if submission is not None:
+        results = results.where(Result.submission == submission)
+        made = made.where(CouncilChange.submission == submission)
     found, ranked, clusters = [], set(), {}
-    for sid, proposal, rank, cluster in (Result.select(Result.submission, Result.proposal, Result.rank_overall,
-                                                       Result.cluster)
-                                         .where(Result.campaign == campaign).tuples()):
+    for sid, proposal, rank, cluster in results.tuples():
         clusters[sid] = cluster
         if rank is not None:
             ranked.add(sid)
@@ -42,35 +58,32 @@ def outcomes(campaign: Campaign) -> tuple[list[Outcome], set[int], dict[int, int
             if o["status"] in (rules.PROPOSED, rules.COUNCIL_DECIDES):
                 remaining = o["params"].get("remaining")
                 found.append(Outcome(sid, o["rule"], o["status"], int(remaining) if remaining else None))
-    return found, ranked, clusters
-
-
-def changes(campaign: Campaign) -> list[Change]:
-    """The council's changes in the order they were made."""
-    return [Change(s, r, a, reason) for s, r, a, reason in (
-        CouncilChange.select(CouncilChange.submission, CouncilChange.rule, CouncilChange.action,
-                             CouncilChange.reason)
-        .where(CouncilChange.campaign == campaign).order_by(CouncilChange.id).tuples())]
+    changes = tuple(Change(*row) for row in made.order_by(CouncilChange.id).tuples())
+    return Ledger(tuple(found), frozenset(ranked), clusters, changes, rules.final_list(found, changes))
 
 
 def final_states(campaign: Campaign) -> dict[int, Final]:
     """Every submission's final state (awarded by rule or council, undecided, none)."""
-    found, _ranked, _clusters = outcomes(campaign)
-    return rules.final_list(found, changes(campaign))
+    return ledger(campaign).final
 
 
-def open_groups(campaign: Campaign) -> list[Group]:
+def final_state(submission: Submission) -> Final | None:
+    """One submission's final state, reading only its own rows."""
+    return ledger(submission.campaign, submission).final.get(submission.id)
+
+
+def open_groups(campaign: Campaign, book: Ledger | None = None) -> list[Group]:
     """The ``council_decides`` groups not yet resolved, by rule precedence then cluster."""
-    found, _ranked, clusters = outcomes(campaign)
-    final = rules.final_list(found, changes(campaign))
+    book = book or ledger(campaign)
     by_key: dict[tuple[int, int | None], list[Outcome]] = {}
     rule_rows = {r.id: r for r in AwardRule.select().where(AwardRule.campaign == campaign)}
-    for o in found:
-        state = final.get(o.submission_id)
+    for o in book.outcomes:
+        state = book.final.get(o.submission_id)
         if o.status == rules.COUNCIL_DECIDES and state and state.status == rules.UNDECIDED \
                 and state.rule_id == o.rule_id:
             rule = rule_rows[o.rule_id]
-            by_key.setdefault((o.rule_id, clusters[o.submission_id] if rule.per_cluster else None), []).append(o)
+            by_key.setdefault((o.rule_id, book.clusters[o.submission_id] if rule.per_cluster else None),
+                              []).append(o)
     return [Group(rule_rows[rid], cid, tuple(members))
             for (rid, cid), members in sorted(by_key.items(),
                                               key=lambda kv: (rule_rows[kv[0][0]].precedence, kv[0][1] or 0))]
@@ -96,9 +109,9 @@ def change_award(actor: User, campaign: Campaign, submission: Submission, rule: 
     if submission.campaign_id != campaign.id or rule.campaign_id != campaign.id or rule.target != submission.target:
         raise ServiceError(translate(rules.Problem(rules.N_("Hình thức khen thưởng không áp dụng cho hồ sơ này."))))
     with db.atomic():
-        found, ranked, _clusters = outcomes(campaign)
-        final = rules.final_list(found, changes(campaign)).get(submission.id)
-        _refuse(rules.check_change(final, submission.id in ranked, rule.id, action, reason, frozen_by(campaign)))
+        book = ledger(campaign, submission)
+        _refuse(rules.check_change(book.final.get(submission.id), submission.id in book.ranked, rule.id, action,
+                                   reason, frozen_by(campaign)))
         change = CouncilChange.create(campaign=campaign, submission=submission, rule=rule, action=action,
                                       reason=reason.strip(), made_by=actor)
         record(actor, f"council.{action}", change, new={"submission": submission.id, "rule": rule.title,

@@ -50,9 +50,10 @@ class Line:
     reason: str
 
 
-def live_lines(campaign: Campaign) -> list[Line]:
+def live_lines(campaign: Campaign, finals: dict[int, rules.Final] | None = None) -> list[Line]:
     """The awarded submissions of the council's final list, in annex order (module rules)."""
-    awarded = {sid: f for sid, f in final_states(campaign).items() if f.status == rules.AWARDED}
+    finals = final_states(campaign) if finals is None else finals
+    awarded = {sid: f for sid, f in finals.items() if f.status == rules.AWARDED}
     if not awarded:
         return []
     rule_rows = {r.id: r for r in AwardRule.select().where(AwardRule.campaign == campaign)}
@@ -75,10 +76,10 @@ def live_lines(campaign: Campaign) -> list[Line]:
                                         x.rank_overall or 10**9, x.recipient_name, x.submission_id))
 
 
-def lines_of(decision: Decision) -> list[Line]:
+def lines_of(decision: Decision, finals: dict[int, rules.Final] | None = None) -> list[Line]:
     """The decision's list: frozen rows once approved, the live list while a draft."""
     if decision.state == "draft":
-        return live_lines(decision.campaign)
+        return live_lines(decision.campaign, finals)
     return [Line(a.rule_id, a.submission_id, a.title, a.target, a.recipient_name, a.recipient_detail, a.unit_name,
                  a.cluster_code, a.F, a.rank_overall, a.band, a.source, a.reason)
             for a in decision.awards.order_by(DecisionAward.position)]
@@ -123,10 +124,11 @@ def update_draft(actor: User, decision: Decision, form: dict) -> Decision:
     return decision
 
 
-def approval_problems(decision: Decision, now: dt.datetime) -> list[str]:
+def approval_problems(decision: Decision, now: dt.datetime,
+                      finals: dict[int, rules.Final] | None = None) -> list[str]:
     """Everything that stops approval, in the user's language (empty when it may be approved)."""
     campaign = decision.campaign
-    finals = final_states(campaign).values()
+    finals = (final_states(campaign) if finals is None else finals).values()
     used = Decision.select().where(Decision.authority == decision.authority, Decision.number == decision.number,
                                    Decision.id != decision.id).exists()
     open_objections = Objection.select().where(Objection.campaign == campaign,
@@ -148,10 +150,11 @@ def approve(actor: User, decision: Decision, now: dt.datetime | None = None) -> 
         decision = Decision.get_by_id(decision.id)
         if decision.state != "draft":
             raise ServiceError(_("Quyết định này đã được phê duyệt."))
-        problems = approval_problems(decision, now)
+        finals = final_states(decision.campaign)
+        problems = approval_problems(decision, now, finals)
         if problems:
             raise ServiceError(_("Chưa phê duyệt được quyết định:"), problems=problems)
-        lines = live_lines(decision.campaign)
+        lines = live_lines(decision.campaign, finals)
         bulk_insert(DecisionAward, [
             DecisionAward.decision, DecisionAward.position, DecisionAward.rule, DecisionAward.submission,
             DecisionAward.title, DecisionAward.target, DecisionAward.recipient_name, DecisionAward.recipient_detail,

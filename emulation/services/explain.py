@@ -27,7 +27,7 @@ from ..domain.criteria import CriteriaSet as SetData
 from ..domain.scoring import ReviewInput, SubmissionInput, SubmissionScore, TotalsInput, q6, score_totals, totals_of
 from ..models import (Assignment, AwardRule, Criterion, Result, Review, Score, SelfScore, Submission, User)
 from . import translate
-from .council import final_states
+from .council import final_state
 from .results_refresh import totals as campaign_totals
 from .submissions import criteria_of
 
@@ -223,7 +223,7 @@ def _outcomes(result: Result, titles: dict[int, str]) -> tuple[OutcomeRow, ...]:
 
 def _final(submission: Submission, titles: dict[int, str]) -> str:
     """The council's final state: awarded by the rules or the council, undecided, or none."""
-    final = final_states(submission.campaign).get(submission.id)
+    final = final_state(submission)
     if final is None:
         return _("Không được đề nghị khen thưởng.")
     title = titles.get(final.rule_id, "") if final.rule_id else ""

@@ -50,11 +50,12 @@ def _rows(campaign: Campaign, finals: dict) -> dict[str, list]:
 @bp.route("/campaigns/<int:campaign_id>/council")
 def index(campaign_id: int, kept: dict | None = None, status: int = 200):
     campaign = council_campaign(campaign_id)
-    finals = service.final_states(campaign)
+    book = service.ledger(campaign)
+    finals = book.final
     rule_rows = list(AwardRule.select().where(AwardRule.campaign == campaign).order_by(AwardRule.precedence))
     history = list(CouncilChange.select(CouncilChange, User).join(User)
                    .where(CouncilChange.campaign == campaign).order_by(CouncilChange.id.desc()).limit(50))
-    groups = service.open_groups(campaign)
+    groups = service.open_groups(campaign, book)
     members = [o.submission_id for g in groups for o in g.members]
     group_rows = {r.submission_id: r for r in (
         Result.select(Result, Submission, Unit, Person).join(Submission).join(Unit).switch(Submission)

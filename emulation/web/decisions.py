@@ -11,6 +11,7 @@ from wtforms import DateField, StringField, TextAreaField
 from ..models import AwardRule, Campaign, CouncilChange, Decision, Objection, Submission, Unit, User, utcnow
 from ..services import ServiceError
 from ..services import decisions as service
+from ..services.council import final_states
 from .forms import REQUIRED, apply_service_error, length
 
 bp = Blueprint("decisions", __name__)
@@ -71,9 +72,10 @@ def view(decision_id: int):
                    .join(Submission).join(Unit).where(CouncilChange.campaign == campaign).order_by(CouncilChange.id))
     objections = list(Objection.select(Objection, Submission, Unit).join(Submission).join(Unit)
                       .where(Objection.campaign == campaign).order_by(Objection.id))
-    problems = service.approval_problems(decision, utcnow()) if decision.state == "draft" else []
+    finals = final_states(campaign) if decision.state == "draft" else None
+    problems = service.approval_problems(decision, utcnow(), finals) if finals is not None else []
     return render_template("decisions/view.html", decision=decision, campaign=campaign, form=form,
-                           lines=service.lines_of(decision), rules=rules, changes=changes, objections=objections,
+                           lines=service.lines_of(decision, finals), rules=rules, changes=changes, objections=objections,
                            problems=problems), 422 if form.errors else 200
 
 
