@@ -23,11 +23,13 @@ from . import accounts, council, decisions, publication
 from .campaigns import CampaignInput, create_campaign, to_local
 from .criteria import domain_set
 from .demo_reviews import _level_value
-from .demo_submissions import _officer
+from .demo_submissions import _officer, _pdf
+from .evidence import store_evidence
 from .results_refresh import refresh_results
 
 SLUG = "van-hoa-cong-so-2025"
 TITLE = "Thi đua thực hiện văn hóa công sở và “nụ cười công sở” năm 2025"
+BASIS = "Căn cứ Kế hoạch thực hiện văn hóa công sở năm 2025 của UBND Thành phố;"
 DECISION_NUMBER = "2468/QĐ-UBND"
 # unit → level its reviewers find (fraction of each maximum); HDI and LHA tie exactly
 LEVELS = {"TXB": "0.95", "HDI": "0.9", "LHA": "0.9", "NCH": "0.86", "TXT": "0.84", "KDI": "0.8", "KGI": "0.74",
@@ -69,9 +71,14 @@ def _values(criteria_set: CriteriaSet, level: str, salt: str) -> dict[int, Decim
 
 
 def _score(campaign: Campaign, submission: Submission, criteria_set: CriteriaSet, level: str,
-           reviewers: list[tuple[User, str]]) -> None:
-    """Self-assessment one step above what the reviewers find; every review submitted with the same values."""
+           reviewers: list[tuple[User, str]], officer: User) -> None:
+    """Self-assessment one step above what the reviewers find, with its required evidence; every review
+    submitted with the same values."""
     at = campaign.review_opens + dt.timedelta(days=3)
+    required = Criterion.select().where(Criterion.criteria_set == criteria_set, Criterion.evidence_required)
+    for c in required:
+        store_evidence(officer, submission, c, f"Minh chứng {c.code} – {submission.unit.name}.pdf",
+                       _pdf("Tài liệu minh chứng – văn hóa công sở năm 2025", BASIS))
     for cid, value in _values(criteria_set, str(min(Decimal(1), Decimal(level) + Decimal("0.03"))), "self").items():
         SelfScore.create(submission=submission, criterion=cid, value=value, explanation="Theo báo cáo năm 2025.")
     for reviewer, role in reviewers:
@@ -91,6 +98,11 @@ def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str
     accounts.grant_role(None, users["hoidong"], "leader", campaign=campaign)
     submitted = campaign.submission_closes - dt.timedelta(days=2)
 
+    demo_officers = {"TXB": users["txbac"], "HDI": users["hadinh"], "KDI": users["chamcheo"]}
+
+    def officer_of(unit: Unit) -> User:
+        return demo_officers.get(unit.code) or _officer(unit)
+
     def reviewers_for(unit: Unit) -> list[tuple[User, str]]:
         own = [p for p in peers if unit.id not in p.officer_unit_ids()]
         return [(own[0], "peer"), (own[1], "peer"), (users["hoidong"], "leader")]
@@ -98,7 +110,7 @@ def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str
     for code, level in sorted(LEVELS.items()):
         s = Submission.create(campaign=campaign, target="collective", unit=units[code], subject_key=f"unit:{units[code].id}",
                               state="locked", submitted_at=submitted, updated_at=submitted)
-        _score(campaign, s, sets["collective"], level, reviewers_for(units[code]))
+        _score(campaign, s, sets["collective"], level, reviewers_for(units[code]), officer_of(units[code]))
     for staff_code, level in sorted(NOMINEES.items()):
         person = Person.get(Person.staff_code == staff_code)
         s = Submission.create(campaign=campaign, target="individual", unit=person.unit, person=person,
@@ -106,7 +118,7 @@ def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str
                               updated_at=submitted)
         Nomination.create(campaign=campaign, unit=person.unit, person=person, position=person.position,
                           submission=s, achievements="Gương mặt tiêu biểu trong thực hiện “nụ cười công sở”.")
-        _score(campaign, s, sets["individual"], level, reviewers_for(person.unit))
+        _score(campaign, s, sets["individual"], level, reviewers_for(person.unit), officer_of(person.unit))
     for p, title, form, target, band, kind, value, per_cluster in RULES:
         AwardRule.create(campaign=campaign, precedence=p, title=title, form=form, target=target, min_band=band,
                          quota_kind=kind, quota_value=value, per_cluster=per_cluster)

@@ -25,7 +25,8 @@ from flask_babel import gettext as _
 from ..domain import explain as rules
 from ..domain.criteria import CriteriaSet as SetData
 from ..domain.scoring import ReviewInput, SubmissionInput, SubmissionScore, TotalsInput, q6, score_totals, totals_of
-from ..models import (Assignment, AwardRule, Criterion, Result, Review, Score, SelfScore, Submission, User)
+from ..models import (Assignment, AwardRule, Criterion, Decision, DecisionAward, Result, Review, Score, SelfScore,
+                      Submission, User)
 from . import translate
 from .council import final_state
 from .results_refresh import totals as campaign_totals
@@ -222,7 +223,15 @@ def _outcomes(result: Result, titles: dict[int, str]) -> tuple[OutcomeRow, ...]:
 
 
 def _final(submission: Submission, titles: dict[int, str]) -> str:
-    """The council's final state: awarded by the rules or the council, undecided, or none."""
+    """The council's final state: awarded by the rules or the council, undecided, or none; once an
+    approved decision lists the submission, the decision that awarded it."""
+    latest = (Decision.select().where(Decision.campaign == submission.campaign_id, Decision.state == "approved")
+              .order_by(Decision.approved_at.desc(), Decision.id.desc()).first())
+    decided = latest and DecisionAward.get_or_none(DecisionAward.decision == latest,
+                                                   DecisionAward.submission == submission)
+    if decided:
+        return _("Được khen thưởng «%(title)s» theo Quyết định số %(number)s ngày %(date)s.", title=decided.title,
+                 number=latest.number, date=latest.signed_on.strftime("%d/%m/%Y"))
     final = final_state(submission)
     if final is None:
         return _("Không được đề nghị khen thưởng.")

@@ -204,3 +204,11 @@ def test_the_demo_ends_with_an_approved_decision(app):
     assert Objection.get().answered_at is not None
     seed_demo()    # idempotent
     assert Decision.select().count() == 1 and CouncilChange.select().count() == 3
+
+
+def test_result_page_names_the_decision_that_awarded_it(app, client, login):
+    seed_demo()
+    campaign = Campaign.get(Campaign.slug == SLUG)
+    login(_user("hadinh"), DEMO_PASSWORD)
+    page = client.get(f"/submissions/{_sub(campaign, 'HDI').id}/result").get_data(as_text=True)
+    assert f"theo Quyết định số {DECISION_NUMBER}" in page and "Giấy khen của Chủ tịch UBND Thành phố" in page
