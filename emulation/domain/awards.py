@@ -92,9 +92,12 @@ def propose(rules: Sequence[AwardRule], rankings: Mapping[str, Sequence],
     order = {name: i for i, name in enumerate(band_names)}
     taken: dict[int, str] = {}            # submission id -> title of the rule that took it
     outcomes: list[Outcome] = []
+    ranked: dict[str, dict] = {}          # target -> its scopes, ranked once for every rule
     for rule in sorted(rules, key=lambda r: r.precedence):
         entries = rankings.get(rule.target, ())
-        scopes = rank_scopes(entries)
+        if rule.target not in ranked:
+            ranked[rule.target] = rank_scopes(entries)
+        scopes = ranked[rule.target]
         if rule.per_cluster:
             lists = [ranking for key, ranking in scopes.items() if key is not None]
             outcomes.extend(_outcome(e.submission_id, rule, "no_cluster")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from .scoring import q6
 
@@ -49,33 +50,46 @@ def tie_key(entry: Entry) -> tuple[Decimal | None, Decimal | None, Decimal | Non
 
 
 def _order(entry: Entry) -> tuple:
-    """Sort key, ascending: F, L, P descending with None below any number, then name and id."""
-    parts: list[tuple[int, Decimal]] = []
+    """Sort key, ascending: F, L, P descending with None below any number, then name and id.
+
+    The q6 values are compared as whole numbers of millionths (exactly the same order),
+    computed once per entry.
+    """
+    parts: list[tuple[int, int]] = []
     for value in tie_key(entry):
-        parts.append((1, Decimal(0)) if value is None else (0, -value))
+        parts.append((1, 0) if value is None else (0, -int(value.scaleb(6))))
     return (*parts, entry.name, entry.submission_id)
 
 
 def rank(entries: Iterable[Entry]) -> list[Ranked]:
     """The ranking of ``entries`` (one scope): ranked first with competition ranks, then pending."""
-    items = list(entries)
-    ranked = sorted((e for e in items if not e.pending), key=_order)
+    return _rank([(_order(e), e) for e in entries])
+
+
+def _rank(keyed: list[tuple[tuple, Entry]]) -> list[Ranked]:
+    """``rank`` of entries given with their ``_order`` keys (the first three parts are the tie key)."""
+    ranked = sorted((k for k in keyed if not k[1].pending), key=itemgetter(0))
     result: list[Ranked] = []
     previous = None
     current = 0
-    for position, entry in enumerate(ranked, 1):
-        key = tie_key(entry)
+    for position, (order, entry) in enumerate(ranked, 1):
+        key = order[:3]
         if key != previous:
             current, previous = position, key
         result.append(Ranked(entry, current))
-    pending = sorted((e for e in items if e.pending), key=lambda e: (e.name, e.submission_id))
+    pending = sorted((e for _order_key, e in keyed if e.pending), key=lambda e: (e.name, e.submission_id))
     result.extend(Ranked(e, None) for e in pending)
     return result
 
 
 def rank_scopes(entries: Sequence[Entry]) -> dict[str | None, list[Ranked]]:
     """The overall ranking (key None) and each cluster's own ranking (key: the cluster)."""
-    scopes: dict[str | None, list[Ranked]] = {None: rank(entries)}
-    for cluster in sorted({e.cluster for e in entries if e.cluster is not None}):
-        scopes[cluster] = rank(e for e in entries if e.cluster == cluster)
+    keyed = [(_order(e), e) for e in entries]
+    scopes: dict[str | None, list[Ranked]] = {None: _rank(keyed)}
+    by_cluster: dict[str, list[tuple[tuple, Entry]]] = {}
+    for item in keyed:
+        if item[1].cluster is not None:
+            by_cluster.setdefault(item[1].cluster, []).append(item)
+    for cluster in sorted(by_cluster):
+        scopes[cluster] = _rank(by_cluster[cluster])
     return scopes

@@ -25,10 +25,10 @@ Score sheet (one row per submission × reviewer × criterion):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 from .criteria import CriteriaSet, check_value, format_decimal_vi
 from .messages import N_
@@ -115,8 +115,8 @@ class AssignmentRow:
     conflicts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
+    """A clean score row (a tuple: a sheet may hold millions)."""
     row: int
     assignment_id: int
     criterion: str
@@ -214,31 +214,38 @@ def validate_scores(rows: Iterable[tuple[int, Mapping[str, str]]], ctx: Context
     records: list[ScoreRow] = []
     problems: list[Problem] = []
     first: dict[tuple[int, str], int] = {}
+    checked = [c for c in SCORE_COLUMNS if c.key != "value"]
     for number, cells in rows:
-        row = RowProblems(number)
-        check_cells([c for c in SCORE_COLUMNS if c.key != "value"], cells, row.add)
-        target, user = _subject(cells, ctx, row), _user(cells, ctx, row)
-        assignment = None
-        if target is not None and user is not None:
-            assignment = ctx.assigned.get((target.submission_id, user))
-            if assignment is None:
-                row.add("reviewer", NOT_ASSIGNED, value=cells["reviewer"], unit=cells["unit"])
-        raw_verdict = cells.get("verdict", "")
-        verdict = VERDICTS.get(fold(raw_verdict)) if fold(raw_verdict) or not raw_verdict else None
-        if verdict is None:
-            row.add("verdict", BAD_VERDICT, value=cells["verdict"])
-        value = _value(cells, target, ctx, row)
-        code = cells.get("criterion", "")
-        if assignment is not None and code:
-            key = (assignment, code)
-            if key in first:
-                row.add("criterion", DUPLICATE_SCORE, first=first[key])
-            else:
-                first[key] = number
-        problems.extend(row.sorted(SCORE_COLUMNS))
-        if not row.found and assignment is not None:
-            records.append(ScoreRow(number, assignment, code, value, cells.get("comment", "").strip(), verdict or ""))
+        problems.extend(_score_row(number, cells, ctx, first, checked, records))
     return records, problems
+
+
+def _score_row(number: int, cells: Mapping[str, str], ctx: Context, first: dict[tuple[int, str], int],
+               checked: Sequence[Column], records: list[ScoreRow]) -> list[Problem]:
+    """One score row: its problems, or its record appended to ``records``."""
+    row = RowProblems(number)
+    check_cells(checked, cells, row.add)
+    target, user = _subject(cells, ctx, row), _user(cells, ctx, row)
+    assignment = None
+    if target is not None and user is not None:
+        assignment = ctx.assigned.get((target.submission_id, user))
+        if assignment is None:
+            row.add("reviewer", NOT_ASSIGNED, value=cells["reviewer"], unit=cells["unit"])
+    raw_verdict = cells.get("verdict", "")
+    verdict = VERDICTS.get(fold(raw_verdict)) if fold(raw_verdict) or not raw_verdict else None
+    if verdict is None:
+        row.add("verdict", BAD_VERDICT, value=cells["verdict"])
+    value = _value(cells, target, ctx, row)
+    code = cells.get("criterion", "")
+    if assignment is not None and code:
+        key = (assignment, code)
+        if key in first:
+            row.add("criterion", DUPLICATE_SCORE, first=first[key])
+        else:
+            first[key] = number
+    if not row.found and assignment is not None:
+        records.append(ScoreRow(number, assignment, code, value, cells.get("comment", "").strip(), verdict or ""))
+    return row.sorted(SCORE_COLUMNS)
 
 
 def _value(cells: Mapping[str, str], target: Target | None, ctx: Context, row: RowProblems) -> Decimal | None:

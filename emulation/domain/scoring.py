@@ -164,7 +164,8 @@ def score_totals(policy: ScoringPolicy, cs: CriteriaSet, items: Sequence[TotalsI
     """``score_submissions`` from totals already computed (e.g. summed by the database)."""
     complete = [_complete_totals(item.reviews) for item in items]
     scalers = _fit_scalers(complete) if policy.normalize == "zscore" else {}
-    return [_score_one(policy, cs, item, totals, scalers) for item, totals in zip(items, complete)]
+    limits = _limits(policy, cs)
+    return [_score_one(policy, item, totals, scalers, limits) for item, totals in zip(items, complete)]
 
 
 def _check_role(role: str) -> None:
@@ -176,9 +177,11 @@ def _complete_totals(reviews: Sequence[ReviewTotal]) -> _Complete:
     """Per role, the (reviewer id, total) of the complete reviews, sorted by reviewer id then total."""
     found: _Complete = {role: [] for role in ROLES}
     for review in reviews:
-        _check_role(review.role)
-        if review.total is not None:
-            found[review.role].append((review.reviewer_id, review.total))
+        pairs = found.get(review.role)
+        if pairs is None:
+            _check_role(review.role)
+        elif review.total is not None:
+            pairs.append((review.reviewer_id, review.total))
     return {role: sorted(pairs) for role, pairs in found.items()}
 
 
@@ -202,8 +205,8 @@ def _role_result(policy: ScoringPolicy, role: str, pairs: Sequence[tuple[int, De
     return RoleResult(role, raw, totals, aggregate, len(raw))
 
 
-def _score_one(policy: ScoringPolicy, cs: CriteriaSet, item: TotalsInput,
-               complete: _Complete, scalers: Mapping[str, ZScore]) -> SubmissionScore:
+def _score_one(policy: ScoringPolicy, item: TotalsInput, complete: _Complete,
+               scalers: Mapping[str, ZScore], limits: tuple[Decimal, Decimal]) -> SubmissionScore:
     s = item.S
     peer = _role_result(policy, "peer", complete["peer"], scalers.get("peer"))
     leader = _role_result(policy, "leader", complete["leader"], scalers.get("leader"))
@@ -214,7 +217,7 @@ def _score_one(policy: ScoringPolicy, cs: CriteriaSet, item: TotalsInput,
         submission_id=item.submission_id, S=s, peer=peer, leader=leader,
         P=peer.aggregate.value, L=leader.aggregate.value, F=f,
         pending=bool(reasons), pending_reasons=reasons,
-        flags=_flags(policy, cs, s, f, (peer, leader)), disqualified=disqualified,
+        flags=_flags(limits, s, f, (peer, leader)), disqualified=disqualified,
         band=None if f is None else band_for(policy, f, disqualified),
     )
 
@@ -235,11 +238,10 @@ def _final(policy: ScoringPolicy, s: Decimal | None, p: Decimal | None,
            lead: Decimal | None) -> Decimal:
     """F = w_self·S + w_peer·P + w_leader·L; a weight of 0 contributes 0 whatever its value."""
     f = Decimal(0)
-    with localcontext(CONTEXT):
-        for weight, value in ((policy.w_self, s), (policy.w_peer, p), (policy.w_leader, lead)):
-            if weight != 0:
-                assert value is not None  # guaranteed by _pending_reasons
-                f += weight * value
+    for weight, value in ((policy.w_self, s), (policy.w_peer, p), (policy.w_leader, lead)):
+        if weight != 0:
+            assert value is not None  # guaranteed by _pending_reasons
+            f = CONTEXT.add(f, CONTEXT.multiply(weight, value))     # f += weight·value in CONTEXT
     return f
 
 
@@ -248,18 +250,21 @@ def _threshold(pct: Decimal, cs: CriteriaSet) -> Decimal:
         return pct * cs.max_total / 100
 
 
-def _flags(policy: ScoringPolicy, cs: CriteriaSet, s: Decimal | None, f: Decimal | None,
+def _limits(policy: ScoringPolicy, cs: CriteriaSet) -> tuple[Decimal, Decimal]:
+    """The (disagreement, self-inflation) thresholds at q6: percentages of ``cs.max_total``."""
+    return q6(_threshold(policy.disagreement_pct, cs)), q6(_threshold(policy.inflation_pct, cs))
+
+
+def _flags(limits: tuple[Decimal, Decimal], s: Decimal | None, f: Decimal | None,
            roles: Sequence[RoleResult]) -> frozenset[str]:
     """``disagreement`` / ``self_inflation`` per DESIGN §4: strictly exceeding, compared at q6."""
     flags: set[str] = set()
-    spread_limit = q6(_threshold(policy.disagreement_pct, cs))
+    spread_limit, inflation_limit = limits
     for result in roles:
         if result.raw_totals and q6(max(result.raw_totals) - min(result.raw_totals)) > spread_limit:
             flags.add("disagreement")
     if s is not None and f is not None:
-        with localcontext(CONTEXT):
-            excess = s - f
-        if q6(excess) > q6(_threshold(policy.inflation_pct, cs)):
+        if q6(CONTEXT.subtract(s, f)) > inflation_limit:
             flags.add("self_inflation")
     return frozenset(flags)
 

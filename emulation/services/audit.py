@@ -9,9 +9,16 @@ from peewee import ForeignKeyField, Model
 from ..models import AuditEvent, User
 
 
+class Encoded(str):
+    """Old or new values already encoded exactly as ``_json`` encodes them (by a bulk writer
+    that encodes repeated parts once); stored as they are."""
+
+
 def _json(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Encoded):
+        return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 

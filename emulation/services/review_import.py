@@ -14,25 +14,29 @@ write nothing when any row is wrong; the refusal lists every problem by row and 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from peewee import JOIN, chunked, fn
+from peewee import JOIN, chunked
 
-from ..database import bulk_insert, db
+from ..database import db
 from ..domain import review_sheets
 from ..domain.messages import N_
 from ..domain.review_sheets import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, Context, Target
+from ..domain.score_table import validate_score_table
 from ..domain.sheets import Column
 from ..models import (Assignment, Campaign, Conflict, Criterion, Person, Review, RoleGrant, Score, SelfScore,
                       Submission, Unit, User, utcnow)
 from .assignments import conflict_label
-from .audit import record, record_many
+from .audit import record
 from .criteria import domain_set
 from .reviews import check_campaign_review_window
-from .sheets import read_table, refusal, workbook
+from .score_merge import merge_scores
+from .sheets import read_rows, read_table, refusal, workbook
 
 MAX_SCORE_ROWS = 2_000_000  # a city campaign (10,000 submissions × 5 reviewers × 30 criteria = 1.5 M) in one file
 
@@ -63,10 +67,14 @@ def _context(campaign: Campaign, with_scores: bool = False) -> Context:
     parsed = {t: domain_set(row) for t, row in sets.items() if row is not None and with_scores}
     own: dict[int, dict] = defaultdict(dict)
     if with_scores:
-        for sub_id, code, value in (SelfScore.select(SelfScore.submission, Criterion.code, SelfScore.value)
-                                    .join(Criterion).where(SelfScore.submission.in_([s[0] for s in subs] or [0]))
-                                    .tuples()):
-            own[sub_id][code] = value
+        decimals: dict = {}     # stored integer -> Decimal, converted once per distinct value
+        for sub_id, code, value in db.execute(
+                SelfScore.select(SelfScore.submission, Criterion.code, SelfScore.value).join(Criterion)
+                .switch(SelfScore).join(Submission)
+                .where(Submission.campaign == campaign, Submission.state.in_(("submitted", "locked")))).fetchall():
+            if value not in decimals:
+                decimals[value] = SelfScore.value.python_value(value)
+            own[sub_id][code] = decimals[value]
     targets = {(code, staff or ""): Target(sub_id, unit_id, parsed.get(target), own.get(sub_id, {}))
                for sub_id, unit_id, target, code, staff in subs}
     users = dict(User.select(User.username, User.id).where(User.active == True).tuples())  # noqa: E712
@@ -80,9 +88,9 @@ def _context(campaign: Campaign, with_scores: bool = False) -> Context:
     for user_id, unit_id, kind in (Conflict.select(Conflict.reviewer, Conflict.unit, Conflict.kind)
                                    .where(Conflict.campaign.is_null() | (Conflict.campaign == campaign)).tuples()):
         conflicts[(user_id, unit_id)].append(kind)
-    assigned = {(sub, reviewer): a for a, sub, reviewer in Assignment.select(
+    assigned = {(sub, reviewer): a for a, sub, reviewer in db.execute(Assignment.select(
         Assignment.id, Assignment.submission, Assignment.reviewer).join(Submission)
-        .where(Submission.campaign == campaign).tuples()}
+        .where(Submission.campaign == campaign)).fetchall()}
     return Context(targets, users, {u: frozenset(r) for u, r in roles.items()},
                    {k: tuple(v) for k, v in conflicts.items()}, assigned, campaign.policy.comment_pct)
 
@@ -114,84 +122,41 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
     """Check every row, then merge the values into the reviews in one transaction, or write nothing."""
     now = now or utcnow()
     check_campaign_review_window(campaign, now)
-    rows = read_table(filename, data, SCORE_COLUMNS, max_rows=MAX_SCORE_ROWS)
-    with db.atomic():
-        ctx = _context(campaign, with_scores=True)
-        records, problems = review_sheets.validate_scores(rows, ctx)
-        if problems:
-            raise refusal(SCORE_COLUMNS, problems)
-        by_assignment: dict[int, list[review_sheets.ScoreRow]] = defaultdict(list)
-        for r in records:
-            by_assignment[r.assignment_id].append(r)
-        changed, submitted = _write_scores(actor, campaign, by_assignment, now, progress)
-        record(actor, "scores.import", campaign,
-               new={"file": filename, "rows": len(rows), "reviews": len(by_assignment), "changed": changed,
-                    "submitted": submitted})
+    with _no_cycle_collection():
+        report = _import_scores(actor, campaign, filename, data, now, progress)
+    # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
     from .results_refresh import request_refresh
     request_refresh(campaign, now)
-    return ScoreImport(len(rows), len(by_assignment), submitted, changed)
+    return report
 
 
-def _write_scores(actor: User | None, campaign: Campaign, by_assignment: dict[int, list[review_sheets.ScoreRow]],
-                  now: dt.datetime, progress: Callable[[int], None] | None) -> tuple[int, int]:
-    """Merge the rows into the reviews; (values changed or added, reviews complete)."""
-    ids = list(by_assignment)
-    reviews = {r.assignment_id: r for r in Review.select().where(Review.assignment.in_(ids or [0]))}
-    missing = [a for a in ids if a not in reviews]
-    for batch in chunked(missing, 500):
-        Review.insert_many([{"assignment": a, "updated_at": now} for a in batch]).execute()
-    reviews = {r.assignment_id: r for r in Review.select().where(Review.assignment.in_(ids or [0]))}
-    set_of = {a: (campaign.collective_set_id if t == "collective" else campaign.individual_set_id)
-              for a, t in Assignment.select(Assignment.id, Submission.target).join(Submission)
-              .where(Assignment.id.in_(ids or [0])).tuples()}
-    criteria = {(set_id, code): c for c, set_id, code in Criterion.select(
-        Criterion.id, Criterion.criteria_set, Criterion.code)
-        .where(Criterion.criteria_set.in_(set(set_of.values()) or {0})).tuples()}
-    stored: dict[int, dict[int, Score]] = defaultdict(dict)
-    for score in Score.select().where(Score.review.in_([r.id for r in reviews.values()] or [0])):
-        stored[score.review_id][score.criterion_id] = score
-    changed = 0
-    new_rows: list[tuple] = []
-    events: list[tuple] = []
-    for done, (assignment_id, items) in enumerate(by_assignment.items(), 1):
-        review = reviews[assignment_id]
-        old, new = {}, {}
-        for item in items:
-            criterion_id = criteria[(set_of[assignment_id], item.criterion)]
-            row = stored[review.id].get(criterion_id)
-            value = item.value if item.value is not None else (row.value if row else None)
-            fields = {"value": value, "comment": item.comment or (row.comment if row else ""),
-                      "evidence_verdict": item.verdict or (row.evidence_verdict if row else "")}
-            if row is None:
-                new_rows.append((review.id, criterion_id, *fields.values()))
-                new[item.criterion] = fields
-            elif (row.value, row.comment, row.evidence_verdict) != tuple(fields.values()):
-                old[item.criterion] = {"value": row.value, "comment": row.comment,
-                                       "evidence_verdict": row.evidence_verdict}
-                Score.update(**fields).where(Score.id == row.id).execute()
-                new[item.criterion] = fields
-        changed += len(new)
-        if new:
-            events.append((review, "review.import", old, new))
-        if progress is not None:
-            progress(done)
-    bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict], new_rows)
-    review_ids = [r.id for r in reviews.values()]
-    for batch in chunked(review_ids, 500):
-        Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(batch)).execute()
-    totals = dict(Criterion.select(Criterion.criteria_set, fn.COUNT(Criterion.id))
-                  .where(Criterion.criteria_set.in_(set(set_of.values()))).group_by(Criterion.criteria_set).tuples())
-    valued: dict[int, int] = {}
-    for batch in chunked(review_ids, 500):
-        valued.update(Score.select(Score.review, fn.COUNT(Score.id))
-                      .where(Score.review.in_(batch), Score.value.is_null(False)).group_by(Score.review).tuples())
-    complete = [r for r in reviews.values() if valued.get(r.id, 0) == totals[set_of[r.assignment_id]]]
-    newly = [r for r in complete if r.state != "submitted"]
-    for batch in chunked([r.id for r in newly], 500):
-        Review.update(state="submitted", submitted_at=now).where(Review.id.in_(batch)).execute()
-    events.extend((r, "review.submit", {"state": "draft"}, {"state": "submitted"}) for r in newly)
-    record_many(actor, events, note="import")
-    return changed, len(complete)
+def _import_scores(actor: User | None, campaign: Campaign, filename: str, data: bytes, now: dt.datetime,
+                   progress: Callable[[int], None] | None) -> ScoreImport:
+    present, rows = read_rows(filename, data, SCORE_COLUMNS, max_rows=MAX_SCORE_ROWS)
+    with db.atomic():
+        ctx = _context(campaign, with_scores=True)
+        records, problems = validate_score_table(present, rows, ctx)
+        if problems:
+            raise refusal(SCORE_COLUMNS, problems)
+        reviews, changed, submitted = merge_scores(actor, campaign, records, now, progress)
+        record(actor, "scores.import", campaign,
+               new={"file": filename, "rows": len(rows), "reviews": reviews, "changed": changed,
+                    "submitted": submitted})
+    return ScoreImport(len(rows), reviews, submitted, changed)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a sheet of a million rows makes millions of small
+    tuples, none in a cycle, that it would otherwise walk again and again (a third of the
+    import's time); reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def score_template(campaign: Campaign) -> bytes:

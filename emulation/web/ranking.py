@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
+from babel import Locale
+from babel.numbers import LC_NUMERIC, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
@@ -15,6 +19,12 @@ from ..services.results_refresh import refreshing, request_refresh
 bp = Blueprint("ranking", __name__)
 TARGETS = ("collective", "individual")
 PAGE_SIZE = 100
+# The columns the page reads (the template and ``index``): a field left out reads as None, so
+# add it here when the page shows more.
+SHOWN = (Result.id, Result.submission, Result.cluster, Result.S, Result.P, Result.L, Result.F, Result.pending,
+         Result.flags, Result.band, Result.rank_overall, Result.rank_cluster, Result.proposal,
+         Submission.id, Submission.unit, Submission.person, Unit.id, Unit.name, Person.id, Person.full_name,
+         Cluster.id, Cluster.code)
 
 
 class _Reason:
@@ -39,27 +49,68 @@ def index(campaign_id: int):
     if target not in TARGETS:
         abort(404)
     cluster_id = request.args.get("cluster", type=int)
-    query = (Result.select(Result, Submission, Unit, Person, Cluster).join(Submission).join(Unit)
-             .switch(Submission).join(Person, JOIN.LEFT_OUTER).switch(Result).join(Cluster, JOIN.LEFT_OUTER)
-             .where(Result.campaign == campaign, Result.target == target))
+    scope = (Result.campaign == campaign) & (Result.target == target)
     if cluster_id:
-        query = query.where(Result.cluster == cluster_id)
+        scope &= Result.cluster == cluster_id
     rank_field = Result.rank_cluster if cluster_id else Result.rank_overall
     page = max(request.args.get("page", 1, type=int), 1)
-    name = fn.COALESCE(Person.full_name, Unit.name)
-    rows = list(query.order_by(rank_field.is_null(), rank_field, name, Result.submission)
-                .paginate(page, PAGE_SIZE))
+    rows = _page(scope, rank_field, page)
     titles = {r.id: r.title for r in AwardRule.select(AwardRule.id, AwardRule.title)
               .where(AwardRule.campaign == campaign)}
     awards = {}
     for r in rows:
         outcomes = [o for o in json.loads(r.proposal or "[]") if o["status"] in ("proposed", "council_decides")]
         awards[r.id] = [(titles.get(o["rule"], ""), o["status"], translate(_Reason(o))) for o in outcomes]
-    clusters = list(Cluster.select().where(Cluster.id.in_(
-        Result.select(Result.cluster).where(Result.campaign == campaign))).order_by(Cluster.code))
+    # one probe of the result_cluster_id index per cluster, not a pass over every result
+    clusters = list(Cluster.select().where(fn.EXISTS(Result.select(Result.id).where(
+        Result.cluster == Cluster.id, Result.campaign == campaign))).order_by(Cluster.code))
+    number = _number_format()
+    numbers = {r.id: [number(v) for v in (r.S, r.P, r.L, r.F)] for r in rows}
     return render_template("ranking/index.html", campaign=campaign, target=target, cluster_id=cluster_id,
-                           rows=rows, rank_field=rank_field.name, awards=awards, clusters=clusters,
+                           rows=rows, rank_field=rank_field.name, awards=awards, clusters=clusters, numbers=numbers,
                            refreshing=refreshing(campaign), page=page, has_next=len(rows) == PAGE_SIZE)
+
+
+def _page(scope, rank_field, page: int) -> list[Result]:
+    """One page of the ranking: ranked rows by rank, then name and submission; then pending rows by name.
+
+    Read as two queries so that the ranked part walks the (campaign, target, rank) index and
+    stops after a page, instead of sorting every result of the campaign.
+    """
+    offset = (page - 1) * PAGE_SIZE
+    name = fn.COALESCE(Person.full_name, Unit.name)
+    query = (Result.select(*SHOWN).join(Submission).join(Unit)
+             .switch(Submission).join(Person, JOIN.LEFT_OUTER).switch(Result).join(Cluster, JOIN.LEFT_OUTER))
+    ranked = rank_field.is_null(False)
+    rows = list(query.where(scope, ranked).order_by(rank_field, name, Result.submission)
+                .limit(PAGE_SIZE).offset(offset))
+    if rows or not offset:
+        ranked_count = offset + len(rows)     # exact unless this page was full (then no pending row shows)
+    else:                                     # a page past the ranked rows
+        ranked_count = Result.select(fn.COUNT(Result.id)).where(scope, ranked).scalar()
+    rows.extend(query.where(scope, rank_field.is_null()).order_by(name, Result.submission)
+                .limit(PAGE_SIZE - len(rows)).offset(max(offset - ranked_count, 0)))
+    return rows
+
+
+def _number_format():
+    """``|number(2)`` of the templates (``i18n.vn_number``: quantized to 0.01, then babel's
+    ``#,##0.00`` in the page's locale), worked out with the locale's symbols looked up once."""
+    locale = Locale.parse(get_locale() or LC_NUMERIC)
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    two = Decimal(1).scaleb(-2)
+    if "'" in group + decimal:          # babel would unquote them: let it
+        pattern = parse_pattern("#,##0.00")
+        return lambda value: "—" if value is None or value == "" else pattern.apply(Decimal(value).quantize(two),
+                                                                                      locale)
+
+    def number(value) -> str:
+        if value is None or value == "":
+            return "—"
+        shown = Decimal(value).quantize(two)
+        whole, _point, cents = f"{abs(shown):f}".partition(".")
+        return f"{'-' if shown.is_signed() else ''}{int(whole):,}".replace(",", group) + decimal + cents
+    return number
 
 
 @bp.route("/campaigns/<int:campaign_id>/ranking/refresh", methods=["POST"])
