@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+
+from babel import Locale
+from babel.numbers import LC_NUMERIC, get_decimal_symbol, get_group_symbol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -14,6 +18,7 @@ from flask_login import current_user
 from ..extensions import babel
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+_QUANTA = [Decimal(1).scaleb(-n) for n in range(7)]
 
 
 def languages() -> list[str]:
@@ -48,15 +53,33 @@ def compile_translations() -> None:
         tmp.replace(mo)
 
 
+@lru_cache(maxsize=8)
+def _symbols(locale: str) -> tuple[str, str] | None:
+    """The locale's group and decimal symbols, or None when babel must do the work (quoted symbols)."""
+    parsed = Locale.parse(locale)
+    group, decimal = get_group_symbol(parsed), get_decimal_symbol(parsed)
+    return None if "'" in group + decimal else (group, decimal)
+
+
 def vn_number(value, places: int | None = None) -> str:
-    """1234.5 → '1.234,5' in Vietnamese; ``places`` fixes the decimals shown."""
+    """1234.5 → '1.234,5' in Vietnamese; ``places`` fixes the decimals shown.
+
+    With ``places`` the value is quantized (half-even, as ``Decimal.quantize``) and written as
+    babel's ``#,##0.00…`` would write it, with the locale's symbols looked up once per locale:
+    a ranking page formats hundreds of numbers.
+    """
     if value is None or value == "":
         return "—"
-    if places is not None:
-        value = Decimal(value).quantize(Decimal(1).scaleb(-places))
-        fmt = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(value, format=fmt)
-    return format_decimal(value)
+    if places is None:
+        return format_decimal(value)
+    shown = Decimal(value).quantize(_QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places))
+    symbols = _symbols(str(get_locale() or LC_NUMERIC))
+    if symbols is None:
+        return format_decimal(shown, format="#,##0" + ("." + "0" * places if places else ""))
+    group, decimal = symbols
+    whole, _point, fraction = f"{abs(shown):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", group) + (decimal + fraction if places else "")
+    return ("-" if shown.is_signed() else "") + text
 
 
 def vn_datetime(value: dt.datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:

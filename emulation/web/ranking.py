@@ -2,12 +2,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
-from babel import Locale
-from babel.numbers import LC_NUMERIC, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
@@ -15,6 +11,7 @@ from peewee import JOIN, fn
 from ..models import AwardRule, Campaign, Cluster, Person, Result, Submission, Unit
 from ..services import translate
 from ..services.results_refresh import refreshing, request_refresh
+from .access import sees_ranking
 
 bp = Blueprint("ranking", __name__)
 TARGETS = ("collective", "individual")
@@ -36,8 +33,7 @@ class _Reason:
 
 def _campaign(campaign_id: int) -> Campaign:
     campaign = Campaign.get_or_none(Campaign.id == campaign_id) or abort(404)
-    if not current_user.has_role("committee", "secretary") \
-            and campaign.id not in current_user.reviewer_campaign_ids("leader"):
+    if not sees_ranking(current_user, campaign):
         abort(404)
     return campaign
 
@@ -64,10 +60,8 @@ def index(campaign_id: int):
     # one probe of the result_cluster_id index per cluster, not a pass over every result
     clusters = list(Cluster.select().where(fn.EXISTS(Result.select(Result.id).where(
         Result.cluster == Cluster.id, Result.campaign == campaign))).order_by(Cluster.code))
-    number = _number_format()
-    numbers = {r.id: [number(v) for v in (r.S, r.P, r.L, r.F)] for r in rows}
     return render_template("ranking/index.html", campaign=campaign, target=target, cluster_id=cluster_id,
-                           rows=rows, rank_field=rank_field.name, awards=awards, clusters=clusters, numbers=numbers,
+                           rows=rows, rank_field=rank_field.name, awards=awards, clusters=clusters,
                            refreshing=refreshing(campaign), page=page, has_next=len(rows) == PAGE_SIZE)
 
 
@@ -91,26 +85,6 @@ def _page(scope, rank_field, page: int) -> list[Result]:
     rows.extend(query.where(scope, rank_field.is_null()).order_by(name, Result.submission)
                 .limit(PAGE_SIZE - len(rows)).offset(max(offset - ranked_count, 0)))
     return rows
-
-
-def _number_format():
-    """``|number(2)`` of the templates (``i18n.vn_number``: quantized to 0.01, then babel's
-    ``#,##0.00`` in the page's locale), worked out with the locale's symbols looked up once."""
-    locale = Locale.parse(get_locale() or LC_NUMERIC)
-    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
-    two = Decimal(1).scaleb(-2)
-    if "'" in group + decimal:          # babel would unquote them: let it
-        pattern = parse_pattern("#,##0.00")
-        return lambda value: "—" if value is None or value == "" else pattern.apply(Decimal(value).quantize(two),
-                                                                                      locale)
-
-    def number(value) -> str:
-        if value is None or value == "":
-            return "—"
-        shown = Decimal(value).quantize(two)
-        whole, _point, cents = f"{abs(shown):f}".partition(".")
-        return f"{'-' if shown.is_signed() else ''}{int(whole):,}".replace(",", group) + decimal + cents
-    return number
 
 
 @bp.route("/campaigns/<int:campaign_id>/ranking/refresh", methods=["POST"])
