@@ -6,6 +6,7 @@ from .base import BaseModel, FixedDecimalField, utcnow
 from .campaign import Campaign, CampaignUnit
 from .council import CouncilChange, Objection
 from .criteria import CriteriaSet, Criterion
+from .issuing import PRINT_MODES, CertificateBatch, CertificateChunk, GoldenBook
 from .org import Cluster, Person, Unit
 from .results import Result
 from .review import CONFLICT_KINDS, Assignment, Conflict, Review, Score
@@ -16,9 +17,9 @@ ALL_MODELS = [
     User, RoleGrant, LoginSession, LoginAttempt,
     Submission, SelfScore, Evidence, Nomination, ReturnNote,
     Assignment, Conflict, Review, Score,
-    AwardRule, Decision, DecisionAward, Certificate, Result, CouncilChange, Objection, AuditEvent,
+    AwardRule, Decision, DecisionAward, Certificate, CertificateBatch, CertificateChunk, GoldenBook, Result, CouncilChange, Objection, AuditEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "BaseModel", "FixedDecimalField", "utcnow", "ROLES", "CAMPAIGN_ROLES",
-    "CONFLICT_KINDS", "SUBMISSION_STATES"]
+    "CONFLICT_KINDS", "SUBMISSION_STATES", "PRINT_MODES"]
