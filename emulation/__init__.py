@@ -34,6 +34,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     configure_hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])
     configure_huey(config)
     configure_store(config["UPLOAD_DIR"])
+    from .services.issuing import configure_issuing
+    configure_issuing(config)
     init_web(app)
     from .commands import register_commands
 

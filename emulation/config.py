@@ -26,6 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "HUEY_IMMEDIATE": False,       # run tasks in-process (tests)
     "UPLOAD_DIR": "",              # default: <instance>/evidence
     "CERTIFICATE_DIR": "",         # default: <instance>/certificates
+    "CERTIFICATE_CHUNK": 50,       # certificates per rendered PDF file (one page each)
+    "CERTIFICATE_LEASE_SECONDS": 300,       # a claimed chunk's lease: another worker takes it after
+    "CERTIFICATE_TIME_LIMIT_SECONDS": 120,  # one chunk's rendering, in the render process
+    "CERTIFICATE_MEMORY_MB": 2048,          # the render process's address space (RLIMIT_AS)
+    "CERTIFICATE_TASKS": 2,
+    "PUBLIC_URL": "http://127.0.0.1:5000",  # the address printed in QR codes (verification links)        # tasks queued per batch, so that several workers share it
     "DB_POOL_SIZE": 16,
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "TIMEZONE": "Asia/Ho_Chi_Minh",

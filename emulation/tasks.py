@@ -49,3 +49,35 @@ def refresh_campaign_results(campaign_id: int) -> int:
         if requested is not None and computed is not None and requested < computed:
             return 0
         return refresh_results(campaign).rows
+
+
+@huey.task()
+def run_certificate_batch(batch_id: int) -> int:
+    """Render what is left of a certificate batch (``services.issuing_worker``); returns the
+    chunks this run recorded. Any number of these may run at once, on any workers."""
+    from .services.issuing_worker import run_batch
+    with connected():
+        return run_batch(batch_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def resume_certificate_batches() -> int:
+    """Every minute: queue again the unfinished batches no live worker is working on."""
+    from .services.issuing import resume_unfinished
+    with connected():
+        return resume_unfinished()
+
+
+@huey.on_startup()
+def _resume_on_startup() -> None:
+    """A worker starting (e.g. after a kill -9) takes up the unfinished batches at once."""
+    if huey.immediate:
+        return
+    resume_certificate_batches.call_local()
+
+
+@huey.on_shutdown()
+def _close_render_process() -> None:
+    """A worker thread stopping (Ctrl-C, SIGTERM) ends its render process with it."""
+    from .services.render_process import close_render_process
+    close_render_process()

@@ -6,7 +6,8 @@ import itertools
 from pathlib import Path
 
 from emulation.domain.policy import ScoringPolicy
-from emulation.models import Cluster, Person, Unit, User
+from emulation.database import bulk_insert
+from emulation.models import AwardRule, Cluster, Decision, DecisionAward, Person, Submission, Unit, User, utcnow
 from emulation.services import accounts
 from emulation.services.campaigns import CampaignInput, create_campaign
 from emulation.services.criteria import import_criteria
@@ -77,3 +78,31 @@ class Factory:
             signer_title="KT. CHỦ TỊCH – PHÓ CHỦ TỊCH", signer_name="Nguyễn Văn Phong",
             **kw)
         return create_campaign(None, data)
+
+    def approved_decision(self, n: int, form: str = "bang-khen", number: str | None = None, campaign=None,
+                          names: list[str] | None = None) -> Decision:
+        """An approved decision awarding ``form`` to ``n`` collectives (units made here, in bulk)."""
+        campaign = campaign or self.campaign()
+        k = next(self.seq)
+        title = {"bang-khen": "Bằng khen của Chủ tịch UBND Thành phố", "giay-khen": "Giấy khen"}[form]
+        rule = AwardRule.create(campaign=campaign, precedence=k, title=title, form=form, target="collective",
+                                quota_kind="count", quota_value=n)
+        names = names or [f"Phường Số {k}-{i}" for i in range(1, n + 1)]
+        bulk_insert(Unit, [Unit.code, Unit.name, Unit.kind], [(f"D{k}-{i}", names[i - 1], "phường")
+                                                            for i in range(1, n + 1)])
+        units = list(Unit.select().where(Unit.code.startswith(f"D{k}-")).order_by(Unit.id))
+        now = utcnow()
+        bulk_insert(Submission, [Submission.campaign, Submission.target, Submission.unit, Submission.subject_key,
+                                 Submission.state], [(campaign.id, "collective", u.id, f"unit:{u.id}", "submitted")
+                                                     for u in units])
+        subs = {s.unit_id: s.id for s in Submission.select().where(Submission.campaign == campaign)}
+        decision = Decision.create(campaign=campaign, number=number or f"{1000 + k}/QĐ-UBND",
+                                   authority=campaign.authority, signed_on=now.date(),
+                                   signer_title=campaign.signer_title, signer_name=campaign.signer_name,
+                                   state="approved", approved_at=now, created_at=now)
+        bulk_insert(DecisionAward, [DecisionAward.decision, DecisionAward.position, DecisionAward.rule,
+                                    DecisionAward.submission, DecisionAward.title, DecisionAward.target,
+                                    DecisionAward.recipient_name, DecisionAward.unit_name, DecisionAward.source],
+                    [(decision.id, i, rule.id, subs[u.id], title, "collective", u.name, u.name, "rule")
+                     for i, u in enumerate(units, 1)])
+        return decision

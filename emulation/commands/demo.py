@@ -14,7 +14,7 @@ def demo() -> None:
     from ..services.demo import DEMO_PASSWORD, seed_demo
 
     with db.connection_context():
-        logins = seed_demo()
+        logins = seed_demo(certificates=True)
     click.echo("Tài khoản demo (mật khẩu chung: %s):" % DEMO_PASSWORD)
     for username, role, who in logins:
         click.echo(f"  {username:<14} {role:<34} {who}")

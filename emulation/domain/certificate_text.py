@@ -12,10 +12,16 @@ Rules stated here:
   "ngày 15 tháng 02 năm 2026", "ngày 20 tháng 12 năm 2025".
 - The decision line: "Quyết định số 2468/QĐ-UBND ngày 05/12/2025"; the golden book line:
   "Sổ vàng số 125".
+- A signer title is printed one authority per line, split at a spaced dash or a slash:
+  "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH" → "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH".
+- A decision's header names its authority in capitals on two lines when it is a People's
+  Committee or Council: "ỦY BAN NHÂN DÂN" / "THÀNH PHỐ HÀ NỘI"; counts below 10 in a
+  decision take a leading zero ("02 tập thể và 01 cá nhân").
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 FORMS = ("bang-khen", "giay-khen")
@@ -61,9 +67,36 @@ def decision_line(number: str, signed_on: dt.date | None) -> str:
 
 def achievement_line(campaign_title: str) -> str:
     """"Đã có thành tích xuất sắc trong phong trào thi đua “<title>”" (the title's own quotes kept)."""
-    title = campaign_title.strip()
-    quoted = title if title[:1] in "“\"«" else f"“{title}”"
-    return f"Đã có thành tích xuất sắc trong phong trào thi đua {quoted}"
+    return f"Đã có thành tích xuất sắc trong phong trào thi đua {quoted(campaign_title)}"
+
+
+def quoted(title: str) -> str:
+    """The title between “ ”, unless it already opens with a quote."""
+    title = title.strip()
+    return title if title[:1] in "“\"«" else f"“{title}”"
+
+
+SIGNER_BREAK = re.compile(r"\s+[–—-]\s+|\s*/\s*")
+COUNCILS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân")
+
+
+def signer_lines(title: str) -> tuple[str, ...]:
+    """"KT. CHỦ TỊCH – PHÓ CHỦ TỊCH" → ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") (module rule)."""
+    return tuple(part for part in (p.strip() for p in SIGNER_BREAK.split(title)) if part)
+
+
+def authority_lines(authority: str) -> tuple[str, ...]:
+    """"Ủy ban nhân dân thành phố Hà Nội" → ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI") (module rule)."""
+    text = " ".join(authority.split())
+    for council in COUNCILS:
+        if text.casefold().startswith(council + " "):
+            return (text[:len(council)].upper(), text[len(council) + 1:].upper())
+    return (text.upper(),)
+
+
+def count(number: int) -> str:
+    """A count as decisions write it: "02", "12"."""
+    return f"{number:02d}"
 
 
 def recipient_line(honorific: str, name: str) -> str:

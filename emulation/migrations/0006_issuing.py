@@ -34,6 +34,7 @@ def up(migrator, db):
         seq = IntegerField()
         first = IntegerField()
         last = IntegerField()
+        file = CharField(max_length=120, default="")
         sha256 = CharField(max_length=64, default="")
         size = IntegerField(default=0)
         claimed_by = CharField(max_length=80, default="")

@@ -11,6 +11,7 @@ from .org import Cluster, Person, Unit
 from .results import Result
 from .review import CONFLICT_KINDS, Assignment, Conflict, Review, Score
 from .submission import SUBMISSION_STATES, Evidence, Nomination, ReturnNote, SelfScore, Submission
+from .verify import RateWindow
 
 ALL_MODELS = [
     Cluster, Unit, Person, CriteriaSet, Criterion, Campaign, CampaignUnit,
@@ -18,6 +19,7 @@ ALL_MODELS = [
     Submission, SelfScore, Evidence, Nomination, ReturnNote,
     Assignment, Conflict, Review, Score,
     AwardRule, Decision, DecisionAward, Certificate, CertificateBatch, CertificateChunk, GoldenBook, Result, CouncilChange, Objection, AuditEvent,
+    RateWindow,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

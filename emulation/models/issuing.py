@@ -44,6 +44,7 @@ class CertificateChunk(BaseModel):
     seq = IntegerField()
     first = IntegerField()
     last = IntegerField()
+    file = CharField(max_length=120, default="")    # name inside the batch's folder, once recorded
     sha256 = CharField(max_length=64, default="")
     size = IntegerField(default=0)
     claimed_by = CharField(max_length=80, default="")

@@ -120,11 +120,14 @@ def _seed_campaign(now: dt.datetime, sets: dict[str, CriteriaSet]) -> Campaign:
         signer_title="KT. CHỦ TỊCH – PHÓ CHỦ TỊCH", signer_name="Nguyễn Mạnh Quyền", place="Hà Nội"))
 
 
-def seed_demo(now: dt.datetime | None = None, council_upto: str = "approved") -> list[tuple[str, str, str]]:
+def seed_demo(now: dt.datetime | None = None, council_upto: str = "approved",
+              certificates: bool = False) -> list[tuple[str, str, str]]:
     """Seed (or complete) the demo; returns (login, role, who) for each demo account.
 
     ``council_upto``: how far the third campaign goes ("council": a tie left to resolve;
-    "approved": resolved, published, objected to, answered and decided)."""
+    "approved": resolved, published, objected to, answered and decided). ``certificates``:
+    also issue the approved decision's certificates (queued for the worker, or rendered
+    at once when tasks run in-process); ``emulation demo`` does."""
     from ..models import utcnow
     now = now or utcnow()
     units = _seed_org()
@@ -152,6 +155,9 @@ def seed_demo(now: dt.datetime | None = None, council_upto: str = "approved") ->
     from .demo_reviews import seed_review_campaign
     seed_review_campaign(now, sets[CRITERIA_FILES[2]], officers, users)
     from .demo_council import seed_council_campaign
-    seed_council_campaign(now, {"collective": sets[CRITERIA_FILES[0]], "individual": sets[CRITERIA_FILES[1]]}, users,
-                          council_upto)
+    council = seed_council_campaign(now, {"collective": sets[CRITERIA_FILES[0]],
+                                          "individual": sets[CRITERIA_FILES[1]]}, users, council_upto)
+    if certificates and council_upto == "approved":
+        from .demo_council import issue_certificates
+        issue_certificates(council, users["btdkt"])
     return printed

@@ -163,3 +163,11 @@ def seed_council_campaign(now: dt.datetime, sets: dict[str, CriteriaSet], users:
     if upto == "approved":
         _finish(Campaign.get_by_id(campaign.id), now, users)
     return campaign
+
+
+def issue_certificates(campaign: Campaign, committee: User) -> None:
+    """The committee issues the approved decision's certificates (full design), once."""
+    from . import issuing
+    decision = Decision.get_or_none(Decision.campaign == campaign, Decision.state == "approved")
+    if decision is not None:
+        issuing.issue(committee, decision, "full")

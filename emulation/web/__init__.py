@@ -22,11 +22,14 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(module.bp)
     from . import results
     app.register_blueprint(results.bp)
-    from . import council, decisions, objections
-    for module in (council, objections, decisions):
+    from . import certificates, council, decisions, objections
+    for module in (council, objections, decisions, certificates):
         app.register_blueprint(module.bp)
     from . import api, exports
     for module in (exports, api):
+        app.register_blueprint(module.bp)
+    from . import honour, verify
+    for module in (verify, honour):
         app.register_blueprint(module.bp)
 
     @app.before_request

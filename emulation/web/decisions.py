@@ -1,7 +1,9 @@
 """Decisions: the committee drafts and approves; the decision's file shows its list, changes and objections."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -90,3 +92,12 @@ def approve(decision_id: int):
         flash(_("Đã phê duyệt Quyết định số %(n)s; danh sách khen thưởng đã được chốt.", n=decision.number),
               "success")
     return redirect(url_for("decisions.view", decision_id=decision.id))
+
+
+@bp.route("/decisions/<int:decision_id>/document.pdf")
+def document_pdf(decision_id: int):
+    """The decision and its annex as PDF (a draft is marked "DỰ THẢO")."""
+    decision = Decision.get_or_none(Decision.id == decision_id) or abort(404)
+    from ..services.decision_pdf import render_decision  # loads WeasyPrint: only when a PDF is asked for
+    return send_file(BytesIO(render_decision(decision)), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"quyet-dinh-{decision.id}.pdf")

@@ -52,3 +52,30 @@ def test_heading(form, text):
 def test_unknown_form_refused():
     with pytest.raises(ValueError):
         ct.heading("huan-chuong")
+
+
+@pytest.mark.parametrize(("title", "lines"), [
+    ("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    ("KT. CHỦ TỊCH - PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    ("TM. ỦY BAN NHÂN DÂN – CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    ("CHỦ TỊCH", ("CHỦ TỊCH",)),
+    ("Bà Rịa-Vũng Tàu", ("Bà Rịa-Vũng Tàu",)),          # a dash inside a name is not a break
+])
+def test_signer_lines(title, lines):
+    assert ct.signer_lines(title) == lines
+
+
+@pytest.mark.parametrize(("authority", "lines"), [
+    ("Ủy ban nhân dân thành phố Hà Nội", ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI")),
+    ("Uỷ ban nhân dân  quận Thanh Xuân", ("UỶ BAN NHÂN DÂN", "QUẬN THANH XUÂN")),
+    ("Sở Nội vụ", ("SỞ NỘI VỤ",)),
+])
+def test_authority_lines(authority, lines):
+    assert ct.authority_lines(authority) == lines
+
+
+def test_quoted_and_count():
+    assert ct.quoted(" Văn hóa công sở ") == "“Văn hóa công sở”"
+    assert ct.quoted("“Nụ cười”") == "“Nụ cười”"
+    assert [ct.count(n) for n in (1, 9, 10, 125)] == ["01", "09", "10", "125"]

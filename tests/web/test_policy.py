@@ -14,7 +14,7 @@ from emulation.web.policy import POLICY
 from tests.helpers import csrf_from, login
 
 ROLES = ("anonymous", "committee", "secretary", "officer", "peer", "leader")
-SAMPLE_ARGS = {"kind": "units"}
+SAMPLE_ARGS = {"kind": "units", "fmt": "pdf", "mode": "full"}
 
 
 @pytest.fixture
