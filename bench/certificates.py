@@ -96,7 +96,7 @@ def main() -> None:
                 process = render_process()
                 process.close()                        # a fresh render process for the memory reading
                 _decision, big_s = _issue(make, committee, args.rss_certificates)
-                pid = next(iter(process.executor._processes))
+                pid = process.child.pid
                 peak = _vm_hwm_mb(pid)
                 print(f"{args.rss_certificates:,} certificates issued in {big_s:.1f} s "
                       f"({1000 * big_s / args.rss_certificates:.1f} ms each); render process peak RSS "
