@@ -185,3 +185,14 @@ def test_a_chunk_over_a_limit_fails_the_batch_and_a_retry_completes_it(app, make
     batch = CertificateBatch.get_by_id(issuing.issue(committee, decision).id)       # the committee retries
     assert batch.state == "done" and batch.rendered == 2
     _files_match(batch)
+
+
+def test_the_demo_issues_its_decision_and_lê_trà_my_gets_hers(app):
+    seed_demo(certificates=True)
+    decision = Decision.get(Decision.number == DECISION_NUMBER)
+    batch = CertificateBatch.get(CertificateBatch.decision == decision, CertificateBatch.mode == "full")
+    assert batch.state == "done" and batch.total == decision.awards.count()
+    mine = Certificate.get(Certificate.decision == decision, Certificate.recipient_name == "Bà Lê Trà My")
+    assert "Bà Lê Trà My" in _text(certificate_files.certificate_pdf(mine, batch))
+    seed_demo(certificates=True)                                      # idempotent
+    assert Certificate.select().count() == batch.total and CertificateBatch.select().count() == 1
