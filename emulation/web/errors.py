@@ -1,11 +1,22 @@
-"""Error pages in the user's language, with what to do next."""
+"""Error pages in the user's language, with what to do next.
+
+A database that cannot be reached (server down or restarting, connections cut, the SQLite
+file unreadable, a lock held past the busy timeout) is not a bug: the request answers 503
+with ``Retry-After`` and a page that needs no database, the connection is discarded rather
+than returned to the pool (and the idle ones with it: they share its fate), so the next
+request connects afresh and service resumes without a restart. Nothing is half-written:
+every write is one transaction, rolled back by the failure. Errors that mean a bug in a
+query (integrity, programming, data) stay 500.
+"""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from peewee import OperationalError, InterfaceError
+from peewee import DatabaseError, DataError, IntegrityError, InterfaceError, NotSupportedError, ProgrammingError
 from werkzeug.exceptions import HTTPException
+
+from ..extensions import login_manager
 
 MESSAGES = {
     400: (_l("Yêu cầu không hợp lệ"), _l("Dữ liệu gửi lên không đúng định dạng. Vui lòng kiểm tra và thử lại.")),
@@ -19,6 +30,27 @@ MESSAGES = {
     500: (_l("Lỗi hệ thống"), _l("Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại sau.")),
     503: (_l("Hệ thống tạm thời gián đoạn"), _l("Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.")),
 }
+
+BUGS = (IntegrityError, DataError, ProgrammingError, NotSupportedError)   # a query is wrong, not the database
+RETRY_AFTER_SECONDS = 30
+
+
+def discard_connections() -> None:
+    """Close this request's connection without returning it to the pool, and the idle pooled ones."""
+    from ..database import db
+    database = db.obj
+    if database is None:
+        return
+    try:
+        if not database.is_closed():
+            if hasattr(database, "manual_close"):
+                database.manual_close()
+            else:
+                database.close()
+        if hasattr(database, "close_idle"):
+            database.close_idle()
+    except Exception:  # closing a dead connection may fail too; it is gone either way
+        pass
 
 
 def render_error(code: int, detail: str | None = None):
@@ -39,11 +71,17 @@ def init_errors(app: Flask) -> None:
             return error
         return render_error(error.code)
 
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(DatabaseError)
     @app.errorhandler(InterfaceError)
     def _database(error: Exception):
+        if isinstance(error, BUGS):
+            app.logger.exception("database error on %s", request.path)
+            return render_error(500)
         app.logger.exception("database unavailable on %s", request.path)
-        return render_error(503)
+        discard_connections()
+        g._login_user = login_manager.anonymous_user()    # the page must not ask the database who is there
+        body, code = render_error(503)
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
