@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from peewee import JOIN, Case, Value, fn
 
-from ..database import db
+from ..database import db, is_sqlite
 from ..domain import awards
 from ..domain.ranking import Entry, rank_scopes
 from ..domain.scoring import ReviewTotal, SubmissionScore, TotalsInput, q6, score_totals
@@ -104,8 +104,24 @@ def _score(campaign: Campaign, target: str, row) -> tuple[list[SubmissionScore],
 
 
 def refresh_results(campaign: Campaign, now: dt.datetime | None = None) -> Refreshed:
-    """Recompute and replace the campaign's results (see the module docstring)."""
-    now = now or utcnow()
+    """Recompute and replace the campaign's results (see the module docstring).
+
+    Refreshes of one campaign take turns, reading included, so a refresh never writes what
+    it read before another one committed: on PostgreSQL by a transaction-scoped advisory
+    lock on the campaign taken before reading (workers on several machines); on SQLite the
+    write transaction is ``BEGIN IMMEDIATE`` and one machine's workers write in turn.
+    """
+    if is_sqlite():
+        return _refresh(campaign, now or utcnow())
+    with db.atomic():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (ADVISORY_RESULTS, campaign.id))
+        return _refresh(campaign, now or utcnow())
+
+
+ADVISORY_RESULTS = 4242       # the advisory-lock namespace of results refreshes (PostgreSQL)
+
+
+def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
     policy = campaign.policy
     rows: list[list] = []
     rankings: dict[str, list[Entry]] = {}
