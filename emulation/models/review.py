@@ -1,7 +1,7 @@
 """Review: assignments of reviewers, conflicts of interest, reviews and scores."""
 from __future__ import annotations
 
-from peewee import CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .accounts import User
 from .base import BaseModel, FixedDecimalField, utcnow
@@ -46,6 +46,12 @@ class Review(BaseModel):
     version = IntegerField(default=1)
     submitted_at = DateTimeField(null=True)
     updated_at = DateTimeField(default=utcnow)
+    # Kept equal to the review's scores by services.review_totals after every score write:
+    # Σ of its values with penalty criteria subtracted, how many values it holds, and whether
+    # it gives a ``disqualifying`` criterion a value > 0. Complete when ``valued`` = criteria.
+    total = FixedDecimalField(default=0)
+    valued = IntegerField(default=0)
+    disqualifying = BooleanField(default=False)
 
 
 class Score(BaseModel):

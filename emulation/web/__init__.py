@@ -22,8 +22,8 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(module.bp)
     from . import results
     app.register_blueprint(results.bp)
-    from . import certificates, council, decisions, objections
-    for module in (council, objections, decisions, certificates):
+    from . import award_rules, certificates, council, decisions, objections
+    for module in (award_rules, council, objections, decisions, certificates):
         app.register_blueprint(module.bp)
     from . import api, exports
     for module in (exports, api):
