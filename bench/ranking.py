@@ -51,6 +51,7 @@ def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
     from emulation.models import (Assignment, Campaign, CampaignUnit, Cluster, Criterion, Review, RoleGrant, Score,
                                   SelfScore, Submission, Unit, User, utcnow)
     from emulation.services.criteria import import_criteria
+    from emulation.services.review_totals import recompute_campaign
     from tests.factories import Factory
 
     rnd = random.Random(seed)
@@ -88,6 +89,7 @@ def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
     reviews = [r.id for r in Review.select(Review.id).order_by(Review.id)]
     bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict],
                 [(r, c, values[rnd.randint(4, 10)], "", "") for r in reviews for c in criteria])
+    recompute_campaign(campaign)        # the totals every score writer keeps (bulk path: once, at the end)
     clock.frozen = Campaign.get_by_id(campaign.id).review_opens
     return Campaign.get_by_id(campaign.id), make.user("secretary")
 

@@ -12,8 +12,9 @@ Rules (``docs/archive.md``):
   files is still a faithful record) — the report lists it as missing;
 - on any problem nothing at all is written: a :class:`ServiceError` lists every problem;
 - otherwise the rows are inserted in one transaction, the files copied into the store,
-  the results recomputed and one ``campaign.import`` audit event recorded. Imported users
-  get no usable password and are inactive: an administrator resets them to let them in.
+  each review's totals (``review_totals``) and the results recomputed and one
+  ``campaign.import`` audit event recorded. Imported users get no usable password and are
+  inactive: an administrator resets them to let them in.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from . import ServiceError
 from .archive_write import Existing, write_archive
 from .audit import record
 from .results_refresh import refresh_results
+from .review_totals import recompute_campaign
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ def import_campaign(text: str, files_dir: Path | None = None, actor: User | None
     try:
         with db.atomic():
             campaign = write_archive(document, existing)
+            recompute_campaign(campaign)    # the archive holds scores, not the totals kept from them
             for sha256, path in copies:
                 evidence_store.put(path.read_bytes(), sha256)
             refresh_results(campaign)

@@ -26,6 +26,7 @@ from .demo_reviews import _level_value
 from .demo_submissions import _officer, _pdf
 from .evidence import store_evidence
 from .results_refresh import refresh_results
+from .review_totals import recompute as recompute_totals
 
 SLUG = "van-hoa-cong-so-2025"
 TITLE = "Thi đua thực hiện văn hóa công sở và “nụ cười công sở” năm 2025"
@@ -87,6 +88,7 @@ def _score(campaign: Campaign, submission: Submission, criteria_set: CriteriaSet
         Score.insert_many([(review.id, cid, value, "", "") for cid, value in
                            _values(criteria_set, level, "review").items()],
                           fields=[Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict]).execute()
+        recompute_totals([review.id])
 
 
 def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str, User]) -> Campaign:

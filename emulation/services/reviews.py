@@ -28,6 +28,7 @@ from ..models import Assignment, Campaign, Criterion, Review, Score, Submission,
 from . import CriterionErrors, ServiceError
 from .audit import record
 from .campaigns import to_local
+from .review_totals import recompute as recompute_totals
 from .submissions import StaleSave, criteria_of, stored_scores
 
 VERDICTS = ("", "accepted", "insufficient", "missing")
@@ -138,6 +139,7 @@ def save_review(actor: User, assignment: Assignment, entries: dict[str, ScoreEnt
                 Score.update(**fields).where(Score.id == row.id).execute()
                 new[code] = fields
         if new:
+            recompute_totals([review.id])
             action = "review.change" if review.state == "submitted" else "review.save"
             record(actor, action, review, old=old, new=new)
         if submit and review.state != "submitted":

@@ -30,6 +30,7 @@ from ..database import bulk_insert, db
 from ..domain.review_sheets import ScoreRow
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User
 from .audit import Encoded, record_many
+from .review_totals import recompute as recompute_totals
 
 BATCH = 500
 PROGRESS_EVERY = 500
@@ -61,6 +62,7 @@ def merge_scores(actor: User | None, campaign: Campaign, records: Sequence[Score
                 merged.new_rows)
     _update_scores(merged.updates)
     review_ids = [rid for rid, _state in reviews.values()]
+    recompute_totals(review_ids)
     for batch in chunked(review_ids, BATCH):
         Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(batch)).execute()
     newly, complete = _submit_complete(campaign, reviews, set_of, now)

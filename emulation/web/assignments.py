@@ -39,14 +39,24 @@ def index(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/assignments/auto", methods=["POST"])
 def auto(campaign_id: int):
+    """Assign the submitted work of every target the campaign scores (or of the one posted)."""
     campaign = _campaign(campaign_id)
-    plan, created = service.auto_assign(current_user, campaign, request.form.get("target", "collective"),
-                                        seed=request.form.get("seed", type=int, default=0))
+    targets = [t for t, s in (("collective", campaign.collective_set_id), ("individual", campaign.individual_set_id))
+               if s]
+    if request.form.get("target") in targets:
+        targets = [request.form["target"]]
+    created, shortfalls, reciprocal = 0, [], 0
+    for target in targets:
+        plan, made = service.auto_assign(current_user, campaign, target,
+                                         seed=request.form.get("seed", type=int, default=0))
+        created += made
+        shortfalls += plan.shortfalls
+        reciprocal += len(plan.reciprocal)
     flash(_("Đã phân công tự động: %(n)d lượt chấm mới.", n=created), "success")
-    for shortfall in plan.shortfalls:
+    for shortfall in shortfalls:
         flash(translate(shortfall), "error")
-    if plan.reciprocal:
-        flash(_("Còn %(n)d cặp đơn vị chấm chéo lẫn nhau không tránh được.", n=len(plan.reciprocal)), "error")
+    if reciprocal:
+        flash(_("Còn %(n)d cặp đơn vị chấm chéo lẫn nhau không tránh được.", n=reciprocal), "error")
     return redirect(url_for("assignments.index", campaign_id=campaign.id))
 
 

@@ -64,3 +64,28 @@ def test_declare_conflict_from_the_page_and_committee_can_only_look(app, client,
     login(make.user("committee"), c=committee)
     assert committee.get(url).status_code == 200
     assert committee.post(f"{url}/auto", data={"csrf_token": token}).status_code in (400, 403)
+
+
+def test_auto_assign_covers_the_nominated_staff_too(client, make, login):
+    """One press assigns every target the campaign scores: units and nominated staff."""
+    individual = make.criteria_set("nu-cuoi-cong-so-v1.toml")
+    campaign = make.campaign(individual_set_id=individual.id)
+    cluster = make.cluster()
+    for i in range(3):
+        unit = make.unit(cluster=cluster, name=f"Phường Số {i}")
+        CampaignUnit.get_or_create(campaign=campaign, unit=unit)
+        s = open_collective(campaign, unit)
+        Submission.update(state="submitted").where(Submission.id == s.id).execute()
+        person = make.person(unit=unit)
+        Submission.create(campaign=campaign, target="individual", unit=unit, person=person,
+                          subject_key=f"person:{person.id}", state="submitted")
+        grant_role(None, make.user("peer", campaign=campaign), "officer", unit=unit)
+    make.user("leader", campaign=campaign)
+    login(make.user("secretary"))
+    url = f"/campaigns/{campaign.id}/assignments"
+    response = client.post(f"{url}/auto", data={"csrf_token": csrf_from(client.get(url).get_data(as_text=True))})
+    assert response.status_code == 302
+    per_target = {t: Assignment.select().join(Submission).where(Submission.target == t).count()
+                  for t in ("collective", "individual")}
+    assert per_target == {"collective": 3 * 2 + 3, "individual": 3 * 2 + 3}
+    assert "Đã phân công tự động: 18 lượt chấm mới." in client.get(url).get_data(as_text=True)

@@ -19,6 +19,7 @@ from emulation.models import (Assignment, AwardRule, Campaign, CouncilChange, Re
 from emulation.services.demo import DEMO_PASSWORD, seed_demo
 from emulation.services.demo_reviews import SLUG
 from emulation.services.results_refresh import refresh_results
+from emulation.services.review_totals import recompute as recompute_totals
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def _add_peer_review(make, campaign: Campaign, sub: Submission) -> Decimal:
         value = Decimal(0) if criterion.kind == "penalty" else criterion.max
         Score.create(review=review, criterion=criterion, value=value)
         total += value
+    recompute_totals([review.id])
     return total
 
 

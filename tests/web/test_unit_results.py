@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from emulation.models import Assignment, CampaignUnit, Review, Score, Submission, utcnow
 from emulation.services import submissions as service
+from emulation.services.review_totals import recompute as recompute_totals
 
 
 def _reviewed(make, campaign, unit, reviewer, values):
@@ -15,6 +16,7 @@ def _reviewed(make, campaign, unit, reviewer, values):
                            state="submitted")
     for code, value in values.items():
         Score.create(review=review, criterion=rows[code], value=Decimal(value))
+    recompute_totals([review.id])
     return s
 
 
