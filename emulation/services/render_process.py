@@ -89,6 +89,14 @@ class RenderProcess:
             raise RenderFailure(f"Không kết xuất được: {payload}")
         return payload
 
+    def __del__(self) -> None:
+        """A render process dropped without ``close`` (its thread ended, e.g. a web request that
+        ran a task in immediate mode) still ends and reaps its child."""
+        try:
+            self.close()
+        except Exception:       # noqa: BLE001 – at interpreter exit the modules may be gone
+            pass
+
     def close(self) -> None:
         """Kill the child (if any), wait for it, and forget it."""
         child, self.child = self.child, None
