@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,7 +64,8 @@ def _symbols(locale: str) -> tuple[str, str] | None:
 def vn_number(value, places: int | None = None) -> str:
     """1234.5 → '1.234,5' in Vietnamese; ``places`` fixes the decimals shown.
 
-    With ``places`` the value is quantized (half-even, as ``Decimal.quantize``) and written as
+    With ``places`` the value is rounded half-up (DESIGN §3: "display rounds to 0.01
+    (ROUND_HALF_UP)": 2,345 → 2,35; -2,345 → -2,35) and written as
     babel's ``#,##0.00…`` would write it, with the locale's symbols looked up once per locale:
     a ranking page formats hundreds of numbers.
     """
@@ -72,7 +73,8 @@ def vn_number(value, places: int | None = None) -> str:
         return "—"
     if places is None:
         return format_decimal(value)
-    shown = Decimal(value).quantize(_QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places))
+    shown = Decimal(value).quantize(_QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places),
+                                    rounding=ROUND_HALF_UP)
     symbols = _symbols(str(get_locale() or LC_NUMERIC))
     if symbols is None:
         return format_decimal(shown, format="#,##0" + ("." + "0" * places if places else ""))

@@ -1,7 +1,8 @@
-"""``|number(places)`` writes what babel's ``#,##0.00`` pattern writes for the quantized value."""
+"""``|number(places)`` rounds half-up (DESIGN §3) and writes what babel's ``#,##0.00`` pattern writes
+for the rounded value."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from flask_babel import force_locale, format_decimal
@@ -22,13 +23,19 @@ values = st.one_of(st.decimals(min_value=-10**9, max_value=10**9, places=6, allo
 def test_same_text_as_babel(app, locale, places, value):
     pattern = "#,##0" + ("." + "0" * places if places else "")
     with app.test_request_context(), force_locale(locale):
-        expected = format_decimal(Decimal(value).quantize(Decimal(1).scaleb(-places)), format=pattern)
+        expected = format_decimal(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP),
+                                  format=pattern)
         assert vn_number(value, places) == expected
 
 
 @pytest.mark.parametrize(("locale", "value", "text"), [
     ("vi", Decimal("1234567.891"), "1.234.567,89"),
     ("en", Decimal("1234567.891"), "1,234,567.89"),
+    ("vi", Decimal("2.345"), "2,35"),             # half-up, not half-even (2,34)
+    ("vi", Decimal("0.005"), "0,01"),
+    ("vi", Decimal("0.015"), "0,02"),
+    ("vi", Decimal("-2.345"), "-2,35"),
+    ("vi", Decimal("89.995"), "90,00"),
     ("vi", None, "—"),
     ("vi", "", "—"),
 ])
