@@ -1,12 +1,13 @@
 """A certificate design's metadata (``certificates/<design>/meta.toml``), parsed and validated.
 
 Rules (the format is documented in ``certificates/README.md``):
-- ``title`` (non-empty text), ``kind`` (``certificate``, the default, or ``decision``),
+- ``title`` (non-empty text), ``kind`` (``certificate``, the default, ``decision``, or ``stamp``:
+  the mark laid over a revoked certificate's pages),
   ``paper`` (only ``A4``) and ``orientation`` (``landscape`` or ``portrait``) are required
   except ``kind``; ``template`` and ``stylesheet`` name files of the design's own folder
   (plain file names: no folder, no ``..``; defaults ``certificate.html`` and ``style.css``).
 - ``fields``: what the ``full`` design prints, a non-empty list without repeats taken from
-  :data:`CERTIFICATE_FIELDS` (or :data:`DECISION_FIELDS` for a decision).
+  :data:`CERTIFICATE_FIELDS` (or :data:`DECISION_FIELDS` for a decision, :data:`STAMP_FIELDS` for a stamp).
 - ``[full] border``: ``ornate`` or ``simple`` (default ``simple``).
 - ``[blank]``: the print on pre-printed blanks (phôi): ``fields``, a subset of ``fields``
   (default: all of them except the national name and the heading, which the phôi carries),
@@ -29,7 +30,8 @@ CERTIFICATE_FIELDS = ("national", "issuer_title", "heading", "award_title", "rec
                       "achievement", "place_date", "signer_title", "signer_name", "decision_line", "golden_book",
                       "number", "qr")
 DECISION_FIELDS = ("header", "title", "basis", "articles", "recipients", "signature", "annex")
-KIND_FIELDS = {"certificate": CERTIFICATE_FIELDS, "decision": DECISION_FIELDS}
+STAMP_FIELDS = ("stamp",)
+KIND_FIELDS = {"certificate": CERTIFICATE_FIELDS, "decision": DECISION_FIELDS, "stamp": STAMP_FIELDS}
 PRE_PRINTED = ("national", "heading")           # what a phôi usually carries already
 PAPERS = {"A4": (210.0, 297.0)}                 # portrait width × height, mm
 ORIENTATIONS = ("landscape", "portrait")
@@ -93,7 +95,7 @@ def parse_design(name: str, text: str) -> Design:
     title = _text(data, "title", problems)
     kind = data.get("kind", "certificate")
     if kind not in KIND_FIELDS:
-        problems.append(f"kind = «{kind}» không hợp lệ: chỉ «certificate» hoặc «decision»")
+        problems.append(f"kind = «{kind}» không hợp lệ: chỉ «certificate», «decision» hoặc «stamp»")
         kind = "certificate"
     paper = data.get("paper")
     if paper not in PAPERS:

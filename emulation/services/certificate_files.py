@@ -5,12 +5,15 @@ Rules:
   changed or lost on disk is refused with a message, never served.
 - One certificate is its page of the chunk file (page ``number − first``), copied into a
   PDF of its own.
+- A revoked certificate's page carries the "ĐÃ THU HỒI" stamp with its date in every
+  download (``services.revoked_stamp``); the recorded file itself is never changed.
 - The whole batch is the chunk files one after the other (number order); the ZIP holds one
   PDF per certificate named "<số> - <danh hiệu> - <người nhận>.pdf" in Vietnamese (UTF-8 names),
   with the characters file systems refuse replaced.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -19,9 +22,11 @@ import zipfile
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
 
-from ..models import AwardRule, Certificate, CertificateBatch, CertificateChunk
+from ..models import AwardRule, Campaign, Certificate, CertificateBatch, CertificateChunk, Decision
 from . import ServiceError
+from .campaigns import to_local
 from .issuing_worker import batch_folder
+from .revoked_stamp import stamped_pdf
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -33,6 +38,16 @@ def _checked(batch: CertificateBatch, chunk: CertificateChunk) -> bytes:
         raise ServiceError(_("Tệp bằng khen số %(a)s–%(b)s không còn khớp với bản đã ghi nhận; hãy cấp lại "
                              "đợt in này.", a=chunk.first, b=chunk.last))
     return data
+
+
+def _revoked(batch: CertificateBatch) -> dict[int, dt.date]:
+    """Number → local date of revocation, for the batch's revoked certificates."""
+    rows = list(Certificate.select(Certificate.number, Certificate.revoked_at)
+                .where(Certificate.decision == batch.decision_id, Certificate.revoked_at.is_null(False)).tuples())
+    if not rows:
+        return {}
+    zone = (Campaign.select(Campaign.timezone).join(Decision).where(Decision.id == batch.decision_id).scalar())
+    return {number: to_local(at, zone).date() for number, at in rows}
 
 
 def _chunks(batch: CertificateBatch) -> list[CertificateChunk]:
@@ -54,17 +69,22 @@ def certificate_pdf(certificate: Certificate, batch: CertificateBatch) -> bytes:
     writer.add_page(reader.pages[certificate.number - chunk.first])
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    revoked = _revoked(batch)
+    return stamped_pdf(out.getvalue(), {0: revoked[certificate.number]} if certificate.number in revoked else {})
 
 
 def batch_pdf(batch: CertificateBatch) -> bytes:
     """Every certificate of the batch in one PDF, in number order."""
     writer = PdfWriter()
-    for chunk in _chunks(batch):
+    chunks = _chunks(batch)
+    for chunk in chunks:
         writer.append(PdfReader(io.BytesIO(_checked(batch, chunk))))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    page = {}                                  # number → page index in the joined file
+    for chunk in chunks:
+        page.update({n: len(page) for n in range(chunk.first, chunk.last + 1)})
+    return stamped_pdf(out.getvalue(), {page[n]: day for n, day in _revoked(batch).items() if n in page})
 
 
 def file_name(number: int, title: str, recipient: str) -> str:
@@ -77,6 +97,7 @@ def batch_zip(batch: CertificateBatch) -> bytes:
     """A ZIP of one PDF per certificate (module rules)."""
     certificates = {c.number: c for c in Certificate.select(Certificate, AwardRule).join(AwardRule)
                     .where(Certificate.decision == batch.decision_id)}
+    revoked = _revoked(batch)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for chunk in _chunks(batch):
@@ -87,7 +108,8 @@ def batch_zip(batch: CertificateBatch) -> bytes:
                 single = io.BytesIO()
                 writer.write(single)
                 c = certificates[number]
-                archive.writestr(file_name(number, c.rule.title, c.recipient_name), single.getvalue())
+                data = stamped_pdf(single.getvalue(), {0: revoked[number]} if number in revoked else {})
+                archive.writestr(file_name(number, c.rule.title, c.recipient_name), data)
     return out.getvalue()
 
 

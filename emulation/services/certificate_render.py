@@ -183,15 +183,15 @@ def renderer(design: str, mode: str = "full") -> Renderer:
 
 
 class DocumentRenderer:
-    """A non-certificate design (``kind = "decision"``): its template filled with a plain context."""
+    """A non-certificate design (``kind`` "decision" or "stamp"): its template filled with a plain context."""
 
-    def __init__(self, design: str, designs_dir: Path = DESIGNS_DIR) -> None:
+    def __init__(self, design: str, designs_dir: Path = DESIGNS_DIR, kind: str = "decision") -> None:
         try:
             self.folder = DesignFolder(design, "full", designs_dir)
         except DesignError as error:
             raise RenderError(str(error)) from None
-        if self.folder.design.kind != "decision":
-            raise RenderError(f"Mẫu «{design}» không phải mẫu văn bản quyết định.")
+        if self.folder.design.kind != kind:
+            raise RenderError(f"Mẫu «{design}» không phải mẫu loại «{kind}».")
 
     def html(self, **context: Any) -> str:
         return self.folder.template.render(design=self.folder.design, **context)
@@ -201,6 +201,6 @@ class DocumentRenderer:
 
 
 @functools.lru_cache(maxsize=4)
-def document_renderer(design: str) -> DocumentRenderer:
+def document_renderer(design: str, kind: str = "decision") -> DocumentRenderer:
     """This process's renderer of a document design (built once, then reused)."""
-    return DocumentRenderer(design)
+    return DocumentRenderer(design, kind=kind)
