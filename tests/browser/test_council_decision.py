@@ -42,6 +42,20 @@ def _as(page, base: str, username: str) -> None:
     _log_in(page, base, username)
 
 
+def approve_decision(page, base: str, campaign_id: int, number: str) -> None:
+    """As the committee: draft the decision ``number`` signed on the platform's today, then approve it."""
+    _as(page, base, "btdkt")
+    page.goto(f"{base}/campaigns/{campaign_id}/decisions")
+    page.get_by_label("Số quyết định").fill(number)
+    page.get_by_label("Ngày ký").fill(clock.now().date().isoformat())
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+    expect(page.get_by_role("cell", name="Bà Lê Trà My", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Phê duyệt quyết định").click()
+    expect(page.get_by_text("danh sách khen thưởng đã được chốt")).to_be_visible()
+    expect(page.get_by_text("Đã phê duyệt").first).to_be_visible()
+
+
 def test_tie_publication_objection_answer_decision(live_server, page, console_errors, tmp_path):
     campaign = _rewind()
     council = f"{live_server}/campaigns/{campaign.id}/council"
@@ -82,16 +96,7 @@ def test_tie_publication_objection_answer_decision(live_server, page, console_er
 
         closes = Campaign.get_by_id(campaign.id).publication_closes
         clock.frozen = closes + dt.timedelta(hours=1)          # the ten days of publication are over
-        _as(page, live_server, "btdkt")
-        page.goto(f"{live_server}/campaigns/{campaign.id}/decisions")
-        page.get_by_label("Số quyết định").fill(DECISION_NUMBER)
-        page.get_by_label("Ngày ký").fill(clock.frozen.date().isoformat())
-        page.get_by_role("button", name="Tạo dự thảo").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text(DECISION_NUMBER)
-        expect(page.get_by_role("cell", name="Bà Lê Trà My", exact=False)).to_be_visible()
-        page.get_by_role("button", name="Phê duyệt quyết định").click()
-        expect(page.get_by_text("danh sách khen thưởng đã được chốt")).to_be_visible()
-        expect(page.get_by_text("Đã phê duyệt").first).to_be_visible()
+        approve_decision(page, live_server, campaign.id, DECISION_NUMBER)
         expect(page.get_by_text(REASON).first).to_be_visible()
         shot(page, "decision")
     finally:

@@ -27,7 +27,8 @@ import pytest
 from emulation.clock import clock
 from emulation.database import db
 from emulation.models import Certificate, Decision, Result, Submission
-from tests.browser.conftest import CHROMIUM_ARGS, shot  # noqa: F401  (one Chromium for the session)
+from tests.browser.conftest import shot
+from tests.browser.test_council_decision import approve_decision
 from tests.browser.test_login import _log_in, _unexpected
 from tests.browser.whole_campaign_data import (COLLECTIVE_TOML, INDIVIDUAL_TOML, NOMINEES, OBJECTION, PDF, REVIEWERS,
                                                RULES, SELF_SCORES, SLUG, TITLE, UNITS)
@@ -212,14 +213,7 @@ def test_a_whole_campaign_through_every_role(live_server, page, browser, console
         shot(page, "e2e-09-objection")
 
         clock.frozen = t0 + dt.timedelta(days=11 + 10, hours=2)       # publication over
-        _as(page, base, "btdkt")
-        page.goto(f"{base}/campaigns/{campaign_id}/decisions")
-        page.get_by_label("Số quyết định").fill(DECISION)
-        page.get_by_label("Ngày ký").fill(clock.frozen.date().isoformat())
-        page.get_by_role("button", name="Tạo dự thảo").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text(DECISION)
-        page.get_by_role("button", name="Phê duyệt quyết định").click()
-        expect(page.get_by_text("danh sách khen thưởng đã được chốt")).to_be_visible()
+        approve_decision(page, base, campaign_id, DECISION)
         expect(page.get_by_text(ANSWER).first).to_be_visible()
         shot(page, "e2e-10-decision")
         page.get_by_role("link", name="Cấp bằng khen, giấy khen").click()
