@@ -10,7 +10,7 @@ from ..domain.criteria import check_value
 from ..domain.policy import parse_decimal
 from ..domain.scoring import review_total
 from ..domain.submission import totals
-from ..models import Assignment, Campaign, Cluster, Review, Submission, Unit, utcnow
+from ..models import Assignment, Campaign, Cluster, Person, Review, Submission, Unit, utcnow
 from ..services import ServiceError
 from ..services.progress import review_timing
 from ..services import reviews as service
@@ -23,10 +23,12 @@ bp = Blueprint("reviews", __name__)
 
 def queue_for(user) -> list[dict]:
     """The user's assignments with the state of their review, soonest deadline first."""
-    rows = (Assignment.select(Assignment, Submission, Unit, Cluster, Campaign, Review)
+    rows = (Assignment.select(Assignment, Submission, Unit, Cluster, Campaign, Person, Review)
             .join(Submission).join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Campaign)
+            .switch(Submission).join(Person, JOIN.LEFT_OUTER)
             .switch(Assignment).join(Review, JOIN.LEFT_OUTER, on=(Review.assignment == Assignment.id), attr="review")
-            .where(Assignment.reviewer == user.id).order_by(Campaign.review_closes, Unit.name))
+            .where(Assignment.reviewer == user.id)
+            .order_by(Campaign.review_closes, Submission.target, Unit.name, Person.full_name))
     now = utcnow()
     result = []
     for a in rows:

@@ -111,3 +111,20 @@ def test_queue_shows_the_reviewers_own_deadline_and_when_it_is_past(client, worl
     clock.frozen = due + dt.timedelta(hours=1)
     LoginSession.update(last_seen_at=clock.frozen).execute()
     assert "Quá hạn" in client.get("/review/queue").get_data(as_text=True)
+
+
+def test_queue_and_form_name_the_nominated_person(app, client, login):
+    """A reviewer of a unit and of its nominated staff tells the two apart: "Lê Trà My – Phường …"."""
+    from emulation.models import Assignment, Submission, User
+    from emulation.services.demo import DEMO_PASSWORD, seed_demo
+    seed_demo()
+    reviewer = User.get(User.username == "chamcheo")
+    individual = list(Assignment.select().join(Submission).where(Assignment.reviewer == reviewer,
+                                                                  Submission.target == "individual"))
+    assert individual
+    login(reviewer, DEMO_PASSWORD)
+    queue = client.get("/review/queue").get_data(as_text=True)
+    for a in individual:
+        label = f"{a.submission.person.full_name} – {a.submission.unit.name}"
+        assert label in queue
+        assert f"Phiếu chấm: {label}" in client.get(f"/assignments/{a.id}").get_data(as_text=True)
