@@ -5,8 +5,9 @@
 Builds a temporary SQLite database through a bulk path (``executemany``, not the ORM row by
 row), then times in the same run:
 
-(a) the platform's full results refresh (``refresh_results``: SQL sums, scoring, ranks
-    overall and per cluster, award outcomes, results table rewritten), against
+(a) the platform's full results refresh (``refresh_results``: the review totals kept on
+    write read in one query, the self-assessments summed in SQL, scoring, ranks overall and
+    per cluster, award outcomes, results table rewritten), against
 (b) the floor: the single raw SQL aggregate summing the same scores per submission (over the
     submitted reviews, as the refresh counts them);
 (c) the ranking page, first page of results, through the test client (median of N);
@@ -45,7 +46,8 @@ def criteria_toml(n: int) -> str:
 
 
 def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
-    """The campaign in its review window with every score written through executemany."""
+    """The campaign in its review window with every score written through executemany (then each
+    review's totals computed once, as every score writer keeps them)."""
     from emulation.clock import clock
     from emulation.database import bulk_insert
     from emulation.models import (Assignment, Campaign, CampaignUnit, Cluster, Criterion, Review, RoleGrant, Score,

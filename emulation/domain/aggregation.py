@@ -24,6 +24,7 @@ __all__ = ["CONTEXT", "MIN_NORMALISED", "Aggregate", "AGGREGATORS", "mean", "pst
            "fit_zscore", "dropped_positions"]
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
 MIN_NORMALISED = 3
 
 
@@ -39,8 +40,10 @@ def mean(values: Sequence[Decimal]) -> Decimal | None:
     """Arithmetic mean, summed in ascending order; None when there is no value."""
     if not values:
         return None
-    with localcontext(CONTEXT):
-        return sum(sorted(values), Decimal(0)) / len(values)
+    total, add = _ZERO, CONTEXT.add
+    for value in sorted(values):
+        total = add(total, value)
+    return CONTEXT.divide(total, len(values))
 
 
 def pstdev(values: Sequence[Decimal]) -> Decimal | None:

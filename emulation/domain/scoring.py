@@ -210,37 +210,40 @@ def _score_one(policy: ScoringPolicy, item: TotalsInput, complete: _Complete,
     s = item.S
     peer = _role_result(policy, "peer", complete["peer"], scalers.get("peer"))
     leader = _role_result(policy, "leader", complete["leader"], scalers.get("leader"))
-    reasons = _pending_reasons(policy, s, peer, leader)
-    f = None if reasons else _final(policy, s, peer.aggregate.value, leader.aggregate.value)
+    p, lead = peer.aggregate.value, leader.aggregate.value
+    reasons = pending_reasons(policy, s, peer.count, p, leader.count, lead)
+    f = None if reasons else final_score(policy, s, p, lead)
     disqualified = any(r.role == "leader" and r.total is not None and r.disqualifying for r in item.reviews)
     return SubmissionScore(
         submission_id=item.submission_id, S=s, peer=peer, leader=leader,
-        P=peer.aggregate.value, L=leader.aggregate.value, F=f,
+        P=p, L=lead, F=f,
         pending=bool(reasons), pending_reasons=reasons,
-        flags=_flags(limits, s, f, (peer, leader)), disqualified=disqualified,
-        band=None if f is None else band_for(policy, f, disqualified),
+        flags=flags_for(limits, s, f, [max(r.raw_totals) - min(r.raw_totals) for r in (peer, leader) if r.raw_totals]),
+        disqualified=disqualified, band=None if f is None else band_for(policy, f, disqualified),
     )
 
 
-def _pending_reasons(policy: ScoringPolicy, s: Decimal | None,
-                     peer: RoleResult, leader: RoleResult) -> tuple[str, ...]:
-    """The roles with weight > 0 that lack what F needs: "self", "peer", "leader" in that order."""
+def pending_reasons(policy: ScoringPolicy, s: Decimal | None, peer_count: int, p: Decimal | None,
+                    leader_count: int, lead: Decimal | None) -> tuple[str, ...]:
+    """The roles with weight > 0 that lack what F needs: "self", "peer", "leader" in that order
+    (a role needs its minimum of complete reviews and an aggregate)."""
     reasons: list[str] = []
     if policy.w_self > 0 and s is None:
         reasons.append("self")
-    for result, minimum in ((peer, policy.min_peer), (leader, policy.min_leader)):
-        if policy.weight(result.role) > 0 and (result.count < minimum or result.aggregate.value is None):
-            reasons.append(result.role)
+    if policy.w_peer > 0 and (peer_count < policy.min_peer or p is None):
+        reasons.append("peer")
+    if policy.w_leader > 0 and (leader_count < policy.min_leader or lead is None):
+        reasons.append("leader")
     return tuple(reasons)
 
 
-def _final(policy: ScoringPolicy, s: Decimal | None, p: Decimal | None,
-           lead: Decimal | None) -> Decimal:
+def final_score(policy: ScoringPolicy, s: Decimal | None, p: Decimal | None,
+                lead: Decimal | None) -> Decimal:
     """F = w_self·S + w_peer·P + w_leader·L; a weight of 0 contributes 0 whatever its value."""
     f = Decimal(0)
     for weight, value in ((policy.w_self, s), (policy.w_peer, p), (policy.w_leader, lead)):
         if weight != 0:
-            assert value is not None  # guaranteed by _pending_reasons
+            assert value is not None  # guaranteed by pending_reasons
             f = CONTEXT.add(f, CONTEXT.multiply(weight, value))     # f += weight·value in CONTEXT
     return f
 
@@ -255,14 +258,14 @@ def _limits(policy: ScoringPolicy, cs: CriteriaSet) -> tuple[Decimal, Decimal]:
     return q6(_threshold(policy.disagreement_pct, cs)), q6(_threshold(policy.inflation_pct, cs))
 
 
-def _flags(limits: tuple[Decimal, Decimal], s: Decimal | None, f: Decimal | None,
-           roles: Sequence[RoleResult]) -> frozenset[str]:
-    """``disagreement`` / ``self_inflation`` per DESIGN §4: strictly exceeding, compared at q6."""
+def flags_for(limits: tuple[Decimal, Decimal], s: Decimal | None, f: Decimal | None,
+              spreads: Sequence[Decimal]) -> frozenset[str]:
+    """``disagreement`` / ``self_inflation`` per DESIGN §4: strictly exceeding, compared at q6.
+    ``spreads``: max − min of the RAW complete totals of each role that has some."""
     flags: set[str] = set()
     spread_limit, inflation_limit = limits
-    for result in roles:
-        if result.raw_totals and q6(max(result.raw_totals) - min(result.raw_totals)) > spread_limit:
-            flags.add("disagreement")
+    if any(q6(spread) > spread_limit for spread in spreads):
+        flags.add("disagreement")
     if s is not None and f is not None:
         if q6(CONTEXT.subtract(s, f)) > inflation_limit:
             flags.add("self_inflation")

@@ -16,6 +16,11 @@ def up(migrator, db):
     for name, kind, default in (("total", types["BIGINT"], "0"), ("valued", types["INT"], "0"),
                                 ("disqualifying", types["BOOL"], "FALSE")):
         db.execute_sql(f'ALTER TABLE "review" ADD COLUMN "{name}" {kind} NOT NULL DEFAULT {default}')
+    backfill(db)
+
+
+def backfill(db):
+    """Every review's totals from its scores (as ``services.review_totals.recompute`` keeps them)."""
     scores = 'FROM "score" s JOIN "criterion" c ON c."id" = s."criterion_id" WHERE s."review_id" = "review"."id"'
     db.execute_sql(
         'UPDATE "review" SET '

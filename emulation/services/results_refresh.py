@@ -1,15 +1,14 @@
 """Rebuilding a campaign's results table: scores (DESIGN §3), ranks (§4) and award outcomes (§5).
 
-- The database sums the scores. For every submitted review of the campaign × target, one
-  grouped query gives Σ of its values with the penalty ones negated (the set's penalty
-  criteria are known by id: no join per score), how many values it holds and, when the set
-  has ``disqualifying`` criteria, whether it gives one a value > 0. So a total is
-  Σscore + Σbonus − Σpenalty on the stored scaled integers, exact. The query groups by
-  submission, then assignment: the database walks each submission's reviews and their
-  scores in index order, with no sort. A second query gives the self totals likewise. A
-  review or self-assessment with fewer values than criteria is incomplete.
-- The pure domain does the rest: ``score_totals``, ``rank_scopes`` (overall and per
-  cluster), ``propose`` over the campaign's award rules.
+- Each review's totals are kept on write (``review_totals``: Σ of its values with the
+  penalty ones negated, how many values it holds, whether it gives a ``disqualifying``
+  criterion a value > 0, on the stored scaled integers, exact). One query reads them for
+  every submitted review of the campaign × target: a review with fewer values than criteria
+  is incomplete, so a total is Σscore + Σbonus − Σpenalty of a complete review. A grouped
+  query sums the self-assessments likewise (the penalty criteria known by id).
+- The pure domain does the rest: ``score_scaled`` (``score_totals``'s rules on totals in
+  thousandths), ``rank_scopes`` (overall and per cluster), ``propose`` over the campaign's
+  award rules.
 - The ``result`` rows of the campaign are replaced in one transaction (one prepared
   statement) and ``campaign.results_computed_at`` set, so a page never sees half a refresh.
 - ``request_refresh`` records the request and queues the background task; the pages say
@@ -28,7 +27,8 @@ from peewee import JOIN, Case, Value, fn
 from ..database import db, is_sqlite
 from ..domain import awards
 from ..domain.ranking import Entry, rank_scopes
-from ..domain.scoring import ReviewTotal, SubmissionScore, TotalsInput, q6, score_totals
+from ..domain.scoring import ReviewTotal, TotalsInput
+from ..domain.scoring_scaled import ScaledItem, score_scaled
 from ..models import (Assignment, AwardRule, Campaign, Cluster, Criterion, Person, Result, Review, Score, SelfScore,
                       Submission, Unit, utcnow)
 from .criteria import domain_set
@@ -61,46 +61,45 @@ def _signed(model, penalties: list[int]):
     return Case(None, ((model.criterion.in_(penalties), Value(-1, converter=False) * model.value),), model.value)
 
 
-def totals(campaign: Campaign, target: str) -> tuple[list[TotalsInput], dict[int, tuple[str, int | None, str]]]:
-    """The totals of every scored submission of a target, and (name, cluster id, cluster code) of each."""
+def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
+                   ) -> tuple[list[ScaledItem], dict[int, tuple[str, int | None, str]]]:
+    """Every scored submission of a target with its totals in thousandths (``scoring_scaled``), by id,
+    and (name, cluster id, cluster code) of each.
+
+    The reviews listed are the submitted ones holding a value; with ``every_review``, those
+    holding a score row, even without a value (incomplete: scoring ignores them, lists show them).
+    """
     row = campaign.collective_set if target == "collective" else campaign.individual_set
-    criteria = _rows(Criterion.select(Criterion.id, Criterion.kind, Criterion.disqualifying)
-                     .where(Criterion.criteria_set == row))
+    criteria = _rows(Criterion.select(Criterion.id, Criterion.kind).where(Criterion.criteria_set == row))
     count = len(criteria)
-    penalties = [cid for cid, kind, _disq in criteria if kind == "penalty"]
-    disqualifying = [cid for cid, _kind, disq in criteria if disq]
+    penalties = [cid for cid, kind in criteria if kind == "penalty"]
     scored = (Submission.campaign == campaign) & (Submission.target == target) & Submission.state.in_(SCORED)
     subjects = {sid: (person_name or unit_name, cluster_id, cluster_code)
                 for sid, unit_name, person_name, cluster_id, cluster_code in _rows(
                     Submission.select(Submission.id, Unit.name, Person.full_name, Cluster.id, Cluster.code)
                     .join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Person, JOIN.LEFT_OUTER)
                     .where(scored))}
-    own = {sid: _scaled(total) for sid, total, n in _rows(
+    own = {sid: None if total is None else int(total) for sid, total, n in _rows(
         Submission.select(Submission.id, fn.SUM(_signed(SelfScore, penalties)), fn.COUNT(SelfScore.value))
         .join(SelfScore).where(scored).group_by(Submission.id)) if n == count}
-    # grouped by submission, then assignment: walked in index order, no sort (module docstring)
-    columns = [Assignment.submission, Assignment.reviewer, Assignment.role, fn.SUM(_signed(Score, penalties)),
-               fn.COUNT(Score.value)]
-    if disqualifying:
-        columns.append(fn.MAX(Case(None, ((Score.criterion.in_(disqualifying) & (Score.value > 0), 1),), 0)))
-    reviews: dict[int, list[ReviewTotal]] = defaultdict(list)
-    for sid, reviewer, role, total, n, *flag in _rows(
-            Submission.select(*columns).join(Assignment).join(Review).join(Score)
-            .where(scored, Review.state == "submitted").group_by(Submission.id, Assignment.id)):
-        reviews[sid].append(ReviewTotal(reviewer, role, _scaled(total) if n == count else None,
-                                        bool(flag and flag[0])))
-    items = [TotalsInput(sid, own.get(sid), tuple(sorted(reviews.get(sid, ()), key=_by_reviewer)))
-             for sid in sorted(subjects)]
-    return items, subjects
+    reviews: dict[int, list[tuple[int, str, int | None, bool]]] = defaultdict(list)
+    listed = fn.EXISTS(Score.select(Score.id).where(Score.review == Review.id)) if every_review else Review.valued > 0
+    for sid, reviewer, role, total, n, flag in _rows(
+            Submission.select(Submission.id, Assignment.reviewer, Assignment.role, Review.total, Review.valued,
+                              Review.disqualifying).join(Assignment).join(Review)
+            .where(scored, Review.state == "submitted", listed)):
+        reviews[sid].append((reviewer, role, int(total) if n == count else None, bool(flag)))
+    empty: list = []
+    return [(sid, own.get(sid), reviews.get(sid, empty)) for sid in sorted(subjects)], subjects
 
 
-def _by_reviewer(review: ReviewTotal) -> int:
-    return review.reviewer_id
-
-
-def _score(campaign: Campaign, target: str, row) -> tuple[list[SubmissionScore], dict[int, tuple]]:
-    items, subjects = totals(campaign, target)
-    return score_totals(campaign.policy, domain_set(row), items), subjects
+def totals(campaign: Campaign, target: str) -> tuple[list[TotalsInput], dict[int, tuple[str, int | None, str]]]:
+    """The totals of every scored submission of a target (reviews by reviewer id), and (name, cluster id,
+    cluster code) of each."""
+    items, subjects = _scaled_totals(campaign, target, every_review=True)
+    return [TotalsInput(sid, _scaled(s), tuple(ReviewTotal(rid, role, _scaled(t), flag)
+                                               for rid, role, t, flag in sorted(reviews)))
+            for sid, s, reviews in items], subjects
 
 
 def refresh_results(campaign: Campaign, now: dt.datetime | None = None) -> Refreshed:
@@ -128,16 +127,17 @@ def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
     for target, row in (("collective", campaign.collective_set), ("individual", campaign.individual_set)):
         if row is None:
             continue
-        scores, subjects = _score(campaign, target, row)
+        items, subjects = _scaled_totals(campaign, target)
         entries = rankings[target] = []
-        for s in scores:
-            name, cluster_id, code = subjects[s.submission_id]
-            S, P, L, F = q6(s.S), q6(s.P), q6(s.L), q6(s.F)
-            # ranking and awards compare q6 values: the quantized ones give the same outcome
-            entries.append(Entry(s.submission_id, name, code, F, L, P, s.pending, s.band))
-            rows.append([campaign.id, s.submission_id, target, cluster_id, _stored(S), _stored(P), _stored(L),
-                         _stored(F), s.peer.count, s.leader.count, s.pending, ",".join(s.pending_reasons),
-                         ",".join(sorted(s.flags)), s.disqualified, s.band or "", None, None, "[]"])
+        # ranking and awards compare q6 values: the quantized ones give the same outcome
+        for sid, S, P, L, F, n_peer, n_leader, reasons, flags, disqualified, band in score_scaled(
+                policy, domain_set(row), items):
+            name, cluster_id, code = subjects[sid]
+            pending = bool(reasons)
+            entries.append(Entry(sid, name, code, F, L, P, pending, band))
+            rows.append([campaign.id, sid, target, cluster_id, _stored(S), _stored(P), _stored(L), _stored(F),
+                         n_peer, n_leader, pending, ",".join(reasons), ",".join(flags), disqualified, band or "",
+                         None, None, "[]"])
     position = {r[1]: i for i, r in enumerate(rows)}
     for entries in rankings.values():
         for key, ranking in rank_scopes(entries).items():
