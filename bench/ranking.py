@@ -53,6 +53,7 @@ def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
     from emulation.models import (Assignment, Campaign, CampaignUnit, Cluster, Criterion, Review, RoleGrant, Score,
                                   SelfScore, Submission, Unit, User, utcnow)
     from emulation.services.criteria import import_criteria
+    from emulation.services import self_totals
     from emulation.services.review_totals import recompute_campaign
     from tests.factories import Factory
 
@@ -92,6 +93,7 @@ def build(n_subs: int, n_criteria: int, n_reviewers: int, seed: int = 1):
     bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict],
                 [(r, c, values[rnd.randint(4, 10)], "", "") for r in reviews for c in criteria])
     recompute_campaign(campaign)        # the totals every score writer keeps (bulk path: once, at the end)
+    self_totals.recompute_campaign(campaign)
     clock.frozen = Campaign.get_by_id(campaign.id).review_opens
     return Campaign.get_by_id(campaign.id), make.user("secretary")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 __all__ = ["CONTEXT", "MIN_NORMALISED", "Aggregate", "AGGREGATORS", "mean", "pstdev", "ZScore",
@@ -28,18 +29,23 @@ _ZERO = Decimal(0)
 MIN_NORMALISED = 3
 
 
-@dataclass(frozen=True)
-class Aggregate:
+class Aggregate(NamedTuple):
     """An aggregate of totals: its value, the totals used (ascending) and those trimming dropped."""
     value: Decimal | None
     used: tuple[Decimal, ...]
     dropped: tuple[Decimal, ...] = ()
 
 
-def mean(values: Sequence[Decimal]) -> Decimal | None:
-    """Arithmetic mean, summed in ascending order; None when there is no value."""
+def mean(values: Sequence[Decimal | int]) -> Decimal | None:
+    """Arithmetic mean, summed in ascending order; None when there is no value.
+
+    Whole numbers (totals in thousandths) are summed exactly, so in any order; a mean of
+    thousandths scaled by 10⁻³ is the mean of the totals, digit for digit.
+    """
     if not values:
         return None
+    if all(type(value) is int for value in values):
+        return CONTEXT.divide(Decimal(sum(values)), len(values))
     total, add = _ZERO, CONTEXT.add
     for value in sorted(values):
         total = add(total, value)

@@ -15,17 +15,17 @@ Rules, for one campaign × target and a scope (all entries, or one cluster's):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
+from typing import NamedTuple
 
+from .aggregation import CONTEXT
 from .scoring import q6
 
 __all__ = ["Entry", "Ranked", "rank", "rank_scopes", "tie_key"]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What ranking needs of a scored submission (scores as computed, quantized here)."""
     submission_id: int
     name: str
@@ -37,8 +37,7 @@ class Entry:
     band: str | None = None
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     """An entry in a ranking; ``rank`` is None for a pending entry."""
     entry: Entry
     rank: int | None
@@ -49,47 +48,67 @@ def tie_key(entry: Entry) -> tuple[Decimal | None, Decimal | None, Decimal | Non
     return q6(entry.F), q6(entry.L), q6(entry.P)
 
 
+_TIE = 6        # the first six parts of an ``_order`` key are the tie key
+
+
 def _order(entry: Entry) -> tuple:
     """Sort key, ascending: F, L, P descending with None below any number, then name and id.
 
-    The q6 values are compared as whole numbers of millionths (exactly the same order),
-    computed once per entry.
+    Each score is a pair (1, 0) for None, else (0, −its q6 value in whole millionths: the same
+    order), flattened into one tuple whose first ``_TIE`` parts are the tie key.
     """
-    parts: list[tuple[int, int]] = []
-    for value in tie_key(entry):
-        parts.append((1, 0) if value is None else (0, -int(value.scaleb(6))))
-    return (*parts, entry.name, entry.submission_id)
+    key: list = []
+    for value in (entry.F, entry.L, entry.P):
+        if value is None:
+            key += (1, 0)
+        else:
+            key += (0, -int(q6(value).scaleb(6, CONTEXT)))
+    key += (entry.name, entry.submission_id)
+    return tuple(key)
 
 
 def rank(entries: Iterable[Entry]) -> list[Ranked]:
     """The ranking of ``entries`` (one scope): ranked first with competition ranks, then pending."""
-    return _rank([(_order(e), e) for e in entries])
+    return _ranks(*_split(entries))
 
 
-def _rank(keyed: list[tuple[tuple, Entry]]) -> list[Ranked]:
-    """``rank`` of entries given with their ``_order`` keys (the first three parts are the tie key)."""
-    ranked = sorted((k for k in keyed if not k[1].pending), key=itemgetter(0))
+def _split(entries: Iterable[Entry]) -> tuple[list[tuple[tuple, Entry]], list[Entry]]:
+    """The ranked entries with their ``_order`` keys, sorted, and the pending ones by name then id."""
+    entries = list(entries)
+    ordered = sorted(((_order(e), e) for e in entries if not e.pending), key=itemgetter(0))
+    return ordered, sorted((e for e in entries if e.pending), key=lambda e: (e.name, e.submission_id))
+
+
+def _ranks(ordered: list[tuple[tuple, Entry]], pending: list[Entry]) -> list[Ranked]:
+    """The ranking of one scope from its ranked entries already in ``_order`` and its pending ones
+    in listing order: competition ranks (1, 2, 2, 4), then the pending entries without a rank."""
     result: list[Ranked] = []
     previous = None
     current = 0
-    for position, (order, entry) in enumerate(ranked, 1):
-        key = order[:3]
+    for position, (order, entry) in enumerate(ordered, 1):
+        key = order[:_TIE]
         if key != previous:
             current, previous = position, key
         result.append(Ranked(entry, current))
-    pending = sorted((e for _order_key, e in keyed if e.pending), key=lambda e: (e.name, e.submission_id))
     result.extend(Ranked(e, None) for e in pending)
     return result
 
 
 def rank_scopes(entries: Sequence[Entry]) -> dict[str | None, list[Ranked]]:
-    """The overall ranking (key None) and each cluster's own ranking (key: the cluster)."""
-    keyed = [(_order(e), e) for e in entries]
-    scopes: dict[str | None, list[Ranked]] = {None: _rank(keyed)}
-    by_cluster: dict[str, list[tuple[tuple, Entry]]] = {}
-    for item in keyed:
-        if item[1].cluster is not None:
-            by_cluster.setdefault(item[1].cluster, []).append(item)
-    for cluster in sorted(by_cluster):
-        scopes[cluster] = _rank(by_cluster[cluster])
+    """The overall ranking (key None) and each cluster's own ranking (key: the cluster).
+
+    Sorted once: a cluster's entries, taken in the overall order, are in their own order.
+    """
+    ordered, pending = _split(entries)
+    scopes: dict[str | None, list[Ranked]] = {None: _ranks(ordered, pending)}
+    clusters: dict[str, tuple[list, list]] = {}
+    for item in ordered:
+        cluster = item[1].cluster
+        if cluster is not None:
+            clusters.setdefault(cluster, ([], []))[0].append(item)
+    for e in pending:
+        if e.cluster is not None:
+            clusters.setdefault(e.cluster, ([], []))[1].append(e)
+    for cluster in sorted(clusters):
+        scopes[cluster] = _ranks(*clusters[cluster])
     return scopes

@@ -23,8 +23,9 @@ from .scoring import (ReviewTotal, SubmissionScore, TotalsInput, _limits, band_f
 
 __all__ = ["ScaledReview", "ScaledItem", "Scored", "score_scaled"]
 
-ScaledReview = tuple[int, str, "int | None", bool]
-"""(reviewer id, role, total in thousandths or None when incomplete, gives a disqualifying value > 0)."""
+ScaledReview = tuple[int, str, "int | None", "bool | int"]
+"""(reviewer id, role, total in thousandths or None when incomplete, gives a disqualifying value > 0:
+a bool, or 0/1 as a database gives it)."""
 ScaledItem = tuple[int, "int | None", Sequence[ScaledReview]]
 """(submission id, self total S in thousandths or None, its reviews)."""
 
@@ -45,7 +46,8 @@ class Scored(NamedTuple):
     band: str | None
 
 
-def _thousandths(value: int) -> Decimal:
+def _thousandths(value: int | Decimal) -> Decimal:
+    """A number of thousandths as the Decimal it stands for (exact)."""
     return Decimal(value).scaleb(-3, CONTEXT)
 
 
@@ -59,27 +61,32 @@ def score_scaled(policy: ScoringPolicy, cs: CriteriaSet, items: Iterable[ScaledI
     aggregate, trim_min = AGGREGATORS[policy.aggregation], policy.trim_min
     limits = _limits(policy, cs)
     scored = []
+    append = scored.append
     for sid, s_scaled, reviews in items:
-        peer: list[Decimal] = []
-        leader: list[Decimal] = []
+        peer: list[int] = []
+        leader: list[int] = []
         disqualified = False
         for _reviewer, role, total, disqualifying in reviews:
             if role == "peer":
                 if total is not None:
-                    peer.append(_thousandths(total))
+                    peer.append(total)
             elif role == "leader":
                 if total is not None:
-                    leader.append(_thousandths(total))
-                    disqualified = disqualified or disqualifying
+                    leader.append(total)
+                    if disqualifying:
+                        disqualified = True
             else:
                 raise ValueError(f"unknown review role {role!r}")
         s = None if s_scaled is None else _thousandths(s_scaled)
-        p, lead = aggregate(peer, trim_min).value, aggregate(leader, trim_min).value
+        # an aggregate of the thousandths, scaled back, is the aggregate of the totals (same digits)
+        p = None if not peer else _thousandths(aggregate(peer, trim_min).value)
+        lead = None if not leader else _thousandths(aggregate(leader, trim_min).value)
         reasons = pending_reasons(policy, s, len(peer), p, len(leader), lead)
         f = None if reasons else final_score(policy, s, p, lead)
-        flags = flags_for(limits, s, f, [max(t) - min(t) for t in (peer, leader) if t])
-        scored.append(Scored(sid, s, q6(p), q6(lead), q6(f), len(peer), len(leader), reasons, tuple(sorted(flags)),
-                             disqualified, None if f is None else band_for(policy, f, disqualified)))
+        flags = flags_for(limits, s, f, [_thousandths(max(t) - min(t)) for t in (peer, leader) if t])
+        append(Scored(sid, s, q6(p), q6(lead), q6(f), len(peer), len(leader), reasons,
+                      tuple(sorted(flags)) if flags else (), disqualified,
+                      None if f is None else band_for(policy, f, disqualified)))
     return scored
 
 

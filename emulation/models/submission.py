@@ -30,6 +30,11 @@ class Submission(BaseModel):
     version = IntegerField(default=1)
     submitted_at = DateTimeField(null=True)
     updated_at = DateTimeField(default=utcnow)
+    # Kept equal to the self-scores by services.self_totals after every self-score write: Σ of
+    # the values with penalty criteria subtracted, and how many values there are (complete when
+    # ``self_valued`` = the criteria of the set).
+    self_total = FixedDecimalField(default=0)
+    self_valued = IntegerField(default=0)
 
     class Meta:
         indexes = ((("campaign", "subject_key"), True),)

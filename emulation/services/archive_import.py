@@ -33,6 +33,7 @@ from . import ServiceError
 from .archive_write import Existing, write_archive
 from .audit import record
 from .results_refresh import refresh_results
+from . import self_totals
 from .review_totals import recompute_campaign
 
 
@@ -60,6 +61,7 @@ def import_campaign(text: str, files_dir: Path | None = None, actor: User | None
         with db.atomic():
             campaign = write_archive(document, existing)
             recompute_campaign(campaign)    # the archive holds scores, not the totals kept from them
+            self_totals.recompute_campaign(campaign)
             for sha256, path in copies:
                 evidence_store.put(path.read_bytes(), sha256)
             refresh_results(campaign)

@@ -27,6 +27,7 @@ from .demo_submissions import _officer, _pdf
 from .evidence import store_evidence
 from .results_refresh import refresh_results
 from .review_totals import recompute as recompute_totals
+from .self_totals import recompute as recompute_self_totals
 
 SLUG = "van-hoa-cong-so-2025"
 TITLE = "Thi đua thực hiện văn hóa công sở và “nụ cười công sở” năm 2025"
@@ -82,6 +83,7 @@ def _score(campaign: Campaign, submission: Submission, criteria_set: CriteriaSet
                        _pdf("Tài liệu minh chứng – văn hóa công sở năm 2025", BASIS))
     for cid, value in _values(criteria_set, str(min(Decimal(1), Decimal(level) + Decimal("0.03"))), "self").items():
         SelfScore.create(submission=submission, criterion=cid, value=value, explanation="Theo báo cáo năm 2025.")
+    recompute_self_totals([submission.id])
     for reviewer, role in reviewers:
         a = Assignment.create(submission=submission, reviewer=reviewer, role=role, assigned_at=at)
         review = Review.create(assignment=a, state="submitted", submitted_at=at, updated_at=at)

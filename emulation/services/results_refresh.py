@@ -2,10 +2,11 @@
 
 - Each review's totals are kept on write (``review_totals``: Σ of its values with the
   penalty ones negated, how many values it holds, whether it gives a ``disqualifying``
-  criterion a value > 0, on the stored scaled integers, exact). One query reads them for
-  every submitted review of the campaign × target: a review with fewer values than criteria
-  is incomplete, so a total is Σscore + Σbonus − Σpenalty of a complete review. A grouped
-  query sums the self-assessments likewise (the penalty criteria known by id).
+  criterion a value > 0, on the stored scaled integers, exact), and each submission's
+  self-assessment totals likewise (``self_totals``). One query reads the submissions with
+  their self totals, one every submitted review of the campaign × target: a review (or
+  self-assessment) with fewer values than criteria is incomplete, so a total is
+  Σscore + Σbonus − Σpenalty of a complete one.
 - The pure domain does the rest: ``score_scaled`` (``score_totals``'s rules on totals in
   thousandths), ``rank_scopes`` (overall and per cluster), ``propose`` over the campaign's
   award rules.
@@ -21,15 +22,18 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from peewee import JOIN, Case, Value, fn
+from peewee import JOIN, Case, fn
 
 from ..database import db, is_sqlite
 from ..domain import awards
+from ..domain.aggregation import CONTEXT
 from ..domain.ranking import Entry, rank_scopes
 from ..domain.scoring import ReviewTotal, TotalsInput
 from ..domain.scoring_scaled import ScaledItem, score_scaled
-from ..models import (Assignment, AwardRule, Campaign, Cluster, Criterion, Person, Result, Review, Score, SelfScore,
+from ..models import (Assignment, AwardRule, Campaign, Cluster, Criterion, Person, Result, Review, Score,
                       Submission, Unit, utcnow)
 from .criteria import domain_set
 
@@ -53,14 +57,6 @@ def _rows(query) -> list[tuple]:
     return db.execute(query).fetchall()
 
 
-def _signed(model, penalties: list[int]):
-    """A value as it enters a total: the criteria in ``penalties`` subtract."""
-    if not penalties:
-        return model.value
-    # (-field is DESC in peewee, and field * -1 would scale the -1 like a stored value)
-    return Case(None, ((model.criterion.in_(penalties), Value(-1, converter=False) * model.value),), model.value)
-
-
 def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
                    ) -> tuple[list[ScaledItem], dict[int, tuple[str, int | None, str]]]:
     """Every scored submission of a target with its totals in thousandths (``scoring_scaled``), by id,
@@ -70,34 +66,32 @@ def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
     holding a score row, even without a value (incomplete: scoring ignores them, lists show them).
     """
     row = campaign.collective_set if target == "collective" else campaign.individual_set
-    criteria = _rows(Criterion.select(Criterion.id, Criterion.kind).where(Criterion.criteria_set == row))
-    count = len(criteria)
-    penalties = [cid for cid, kind in criteria if kind == "penalty"]
+    count = Criterion.select().where(Criterion.criteria_set == row).count()
     scored = (Submission.campaign == campaign) & (Submission.target == target) & Submission.state.in_(SCORED)
-    subjects = {sid: (person_name or unit_name, cluster_id, cluster_code)
-                for sid, unit_name, person_name, cluster_id, cluster_code in _rows(
-                    Submission.select(Submission.id, Unit.name, Person.full_name, Cluster.id, Cluster.code)
-                    .join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Person, JOIN.LEFT_OUTER)
-                    .where(scored))}
-    own = {sid: None if total is None else int(total) for sid, total, n in _rows(
-        Submission.select(Submission.id, fn.SUM(_signed(SelfScore, penalties)), fn.COUNT(SelfScore.value))
-        .join(SelfScore).where(scored).group_by(Submission.id)) if n == count}
-    reviews: dict[int, list[tuple[int, str, int | None, bool]]] = defaultdict(list)
+    subjects: dict[int, tuple[str, int | None, str]] = {}
+    own: dict[int, int | None] = {}
+    for sid, unit_name, person_name, cluster_id, cluster_code, self_total, self_valued in _rows(
+            Submission.select(Submission.id, Unit.name, Person.full_name, Cluster.id, Cluster.code,
+                              Submission.self_total, Submission.self_valued)
+            .join(Unit).join(Cluster, JOIN.LEFT_OUTER).switch(Submission).join(Person, JOIN.LEFT_OUTER)
+            .where(scored)):
+        subjects[sid] = (person_name or unit_name, cluster_id, cluster_code)
+        own[sid] = int(self_total) if self_valued == count else None
     listed = fn.EXISTS(Score.select(Score.id).where(Score.review == Review.id)) if every_review else Review.valued > 0
-    for sid, reviewer, role, total, n, flag in _rows(
-            Submission.select(Submission.id, Assignment.reviewer, Assignment.role, Review.total, Review.valued,
-                              Review.disqualifying).join(Assignment).join(Review)
-            .where(scored, Review.state == "submitted", listed)):
-        reviews[sid].append((reviewer, role, int(total) if n == count else None, bool(flag)))
+    complete = Case(None, ((Review.valued == count, Review.total),), None)     # an incomplete review: None
+    reviews = {sid: [r[1:] for r in group] for sid, group in groupby(_rows(
+        Submission.select(Submission.id, Assignment.reviewer, Assignment.role, complete, Review.disqualifying)
+        .join(Assignment).join(Review).where(scored, Review.state == "submitted", listed)
+        .order_by(Submission.id)), itemgetter(0))}
     empty: list = []
-    return [(sid, own.get(sid), reviews.get(sid, empty)) for sid in sorted(subjects)], subjects
+    return [(sid, own[sid], reviews.get(sid, empty)) for sid in sorted(subjects)], subjects
 
 
 def totals(campaign: Campaign, target: str) -> tuple[list[TotalsInput], dict[int, tuple[str, int | None, str]]]:
     """The totals of every scored submission of a target (reviews by reviewer id), and (name, cluster id,
     cluster code) of each."""
     items, subjects = _scaled_totals(campaign, target, every_review=True)
-    return [TotalsInput(sid, _scaled(s), tuple(ReviewTotal(rid, role, _scaled(t), flag)
+    return [TotalsInput(sid, _scaled(s), tuple(ReviewTotal(rid, role, _scaled(t), bool(flag))
                                                for rid, role, t, flag in sorted(reviews)))
             for sid, s, reviews in items], subjects
 
@@ -122,7 +116,7 @@ ADVISORY_RESULTS = 4242       # the advisory-lock namespace of results refreshes
 
 def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
     policy = campaign.policy
-    rows: list[list] = []
+    rows: dict[int, list] = {}         # by submission id
     rankings: dict[str, list[Entry]] = {}
     for target, row in (("collective", campaign.collective_set), ("individual", campaign.individual_set)):
         if row is None:
@@ -135,15 +129,14 @@ def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
             name, cluster_id, code = subjects[sid]
             pending = bool(reasons)
             entries.append(Entry(sid, name, code, F, L, P, pending, band))
-            rows.append([campaign.id, sid, target, cluster_id, _stored(S), _stored(P), _stored(L), _stored(F),
+            rows[sid] = [campaign.id, sid, target, cluster_id, _stored(S), _stored(P), _stored(L), _stored(F),
                          n_peer, n_leader, pending, ",".join(reasons), ",".join(flags), disqualified, band or "",
-                         None, None, "[]"])
-    position = {r[1]: i for i, r in enumerate(rows)}
+                         None, None, "[]"]
     for entries in rankings.values():
         for key, ranking in rank_scopes(entries).items():
             column = _AT["rank_overall"] if key is None else _AT["rank_cluster"]
-            for r in ranking:
-                rows[position[r.entry.submission_id]][column] = r.rank
+            for entry, at in ranking:
+                rows[entry.submission_id][column] = at
     rules = [awards.AwardRule(r.id, r.precedence, r.title, r.target, r.min_band, r.min_score, r.quota_kind,
                               r.quota_value, r.per_cluster)
              for r in AwardRule.select().where(AwardRule.campaign == campaign)]
@@ -152,11 +145,10 @@ def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
         outcomes[o.submission_id].append({"rule": o.rule_id, "status": o.status, "template": o.template,
                                           "params": dict(o.params)})
     for sid, found in outcomes.items():
-        rows[position[sid]][_AT["proposal"]] = json.dumps(found, ensure_ascii=False)
-    rows.sort(key=lambda r: r[1])
+        rows[sid][_AT["proposal"]] = json.dumps(found, ensure_ascii=False)
     with db.atomic():
         Result.delete().where(Result.campaign == campaign).execute()
-        _insert_results(rows, now)
+        _insert_results([rows[sid] for sid in sorted(rows)], now)
         Campaign.update(results_computed_at=now).where(Campaign.id == campaign.id).execute()
     return Refreshed(campaign.id, len(rows), now)
 
@@ -170,7 +162,7 @@ _AT = {f.name: i for i, f in enumerate(_FIELDS)}     # a field's position in a r
 
 def _stored(value: Decimal | None) -> int | None:
     """A q6 value as ``Result``'s FixedDecimalField(places=6) stores it (exact: it has 6 places)."""
-    return None if value is None else int(value.scaleb(6))
+    return None if value is None else int(value.scaleb(6, CONTEXT))
 
 
 def _insert_results(rows: list[list], now: dt.datetime) -> None:

@@ -23,6 +23,7 @@ from . import CriterionErrors, ServiceError, translate
 from .audit import record
 from .campaigns import to_local
 from .criteria import domain_set
+from .self_totals import recompute as recompute_self_totals
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def save_draft(actor: User, submission: Submission, entries: dict[str, Entry], e
                 row.save(only=[SelfScore.value, SelfScore.explanation])
             new[c.code] = {"value": value, "explanation": explanation}
         if new:
+            recompute_self_totals([submission.id])
             record(actor, "submission.save", submission, old=old, new=new)
     submission.version = expected_version + 1
     return submission
