@@ -17,31 +17,52 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peewee import Case, Value, chunked, fn
+from peewee import SQL, Case, Value, chunked, fn
 
-from ..database import db
+from ..database import db, temporary_ids
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission
 
 BATCH = 500
 
 
-def _sums(review_ids: list[int]):
-    """(review id, signed Σ, count of values, disqualifying 0/1) of the reviews with scores."""
+def _sums(touched):
+    """(review id ``rid``, signed Σ ``signed``, count of values ``n``, disqualifying 0/1 ``flag``) of
+    the reviews with scores among ``touched`` (ids, or a subquery of ids)."""
     signed = Case(None, ((Criterion.kind == "penalty", Value(-1, converter=False) * Score.value),), Score.value)
     flag = Case(None, ((Criterion.disqualifying & (Score.value > 0), 1),), 0)
-    return (Score.select(Score.review, fn.SUM(signed), fn.COUNT(Score.value), fn.MAX(flag))
-            .join(Criterion).where(Score.review.in_(review_ids)).group_by(Score.review))
+    return (Score.select(Score.review.alias("rid"), fn.COALESCE(fn.SUM(signed), 0).alias("signed"),
+                         fn.COUNT(Score.value).alias("n"), fn.MAX(flag).alias("flag"))
+            .join(Criterion).where(Score.review.in_(touched)).group_by(Score.review))
 
 
 def recompute(review_ids: Iterable[int]) -> None:
-    """Store ``total``, ``valued`` and ``disqualifying`` of these reviews from their scores (module rule)."""
+    """Store ``total``, ``valued`` and ``disqualifying`` of these reviews from their scores (module rule).
+
+    A few reviews: their sums read, then written back by id. Many (an import): the ids in a
+    temporary table and two statements, the sums written by ``UPDATE … FROM`` (the reviews
+    with scores) and zeros where a review has none.
+    """
+    ids = sorted(set(review_ids))
+    if len(ids) > BATCH:
+        _recompute_many(ids)
+        return
     q, mark = db.obj.quote, db.obj.param
     sql = (f"UPDATE {q[0]}{Review._meta.table_name}{q[1]} SET {q[0]}total{q[1]} = {mark}, "
            f"{q[0]}valued{q[1]} = {mark}, {q[0]}disqualifying{q[1]} = {mark} WHERE {q[0]}id{q[1]} = {mark}")
-    cursor = db.obj.cursor()
-    for batch in chunked(sorted(set(review_ids)), BATCH):
-        found = {rid: (int(total or 0), n, bool(flag)) for rid, total, n, flag in db.execute(_sums(batch)).fetchall()}
-        cursor.executemany(sql, [(*found.get(rid, (0, 0, False)), rid) for rid in batch])
+    found = {rid: (int(total or 0), n, bool(flag)) for rid, total, n, flag in db.execute(_sums(ids)).fetchall()}
+    db.obj.cursor().executemany(sql, [(*found.get(rid, (0, 0, False)), rid) for rid in ids])
+
+
+def _recompute_many(ids: list[int]) -> None:
+    with temporary_ids("review_totals_ids", ids) as table:
+        touched = SQL(f"(SELECT id FROM {table})")
+        sums = _sums(touched).alias("sums")
+        (Review.update({Review.total: sums.c.signed, Review.valued: sums.c.n,
+                        Review.disqualifying: sums.c.flag > 0})
+         .from_(sums).where(Review.id == sums.c.rid).execute())
+        (Review.update({Review.total: 0, Review.valued: 0, Review.disqualifying: False})
+         .where(Review.id.in_(touched), ~fn.EXISTS(Score.select(Score.id).where(Score.review == Review.id)))
+         .execute())
 
 
 def recompute_campaign(campaign: Campaign | int) -> None:

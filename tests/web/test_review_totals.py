@@ -141,3 +141,21 @@ def test_the_migration_backfills_the_totals_of_existing_reviews(assigned):
     assert stale()
     importlib.import_module("emulation.migrations.0008_review_totals").backfill(db)
     assert stale() == [] and any(r.disqualifying for r in Review.select())
+
+
+def test_many_reviews_are_recomputed_in_one_statement(assigned, monkeypatch):
+    """More reviews than a batch go through the temporary table and ``UPDATE … FROM``: the same totals,
+    zeros for a review without scores, and the stale one seen and fixed."""
+    from emulation.services import review_totals
+    _form(assigned)
+    reviews = list(Review.select())
+    scored = [r for r in reviews if r.valued > 0]
+    Score.update(value=Score.value + 1).where(Score.review == scored[0], Score.value < 1).execute()
+    empty = reviews[-1]
+    Score.delete().where(Score.review == empty).execute()
+    assert set(stale()) >= {scored[0].id}
+    monkeypatch.setattr(review_totals, "BATCH", 0)
+    recompute([r.id for r in reviews])
+    monkeypatch.undo()
+    assert stale() == []
+    assert Review.get_by_id(empty.id).valued == 0 and Review.get_by_id(empty.id).total == 0
