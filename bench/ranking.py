@@ -5,9 +5,9 @@
 Builds a temporary SQLite database through a bulk path (``executemany``, not the ORM row by
 row), then times in the same run:
 
-(a) the platform's full results refresh (``refresh_results``: the review totals kept on
-    write read in one query, the self-assessments summed in SQL, scoring, ranks overall and
-    per cluster, award outcomes, results table rewritten), against
+(a) the platform's full results refresh (``refresh_results``: the review totals and the
+    self-assessment totals kept on write read in two queries, scoring, ranks overall and per
+    cluster, award outcomes, results table rewritten), against
 (b) the floor: the single raw SQL aggregate summing the same scores per submission (over the
     submitted reviews, as the refresh counts them);
 (c) the ranking page, first page of results, through the test client (median of N);

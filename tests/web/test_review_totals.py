@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulation.domain.scoring import review_total
-from emulation.models import Assignment, Review, Score
+from emulation.models import Assignment, Review, Score, Submission
 from emulation.services.reviews import ScoreEntry, save_review
 from emulation.services.review_import import import_scores
 from emulation.services.review_totals import recompute, stale
@@ -70,17 +70,23 @@ def test_totals_follow_the_service_writes(assigned, write):
 
 
 def test_totals_of_an_imported_archive(app, source):  # noqa: F811
+    """Review totals and self-assessment totals (``test_self_totals``) alike."""
     from emulation.services.archive import import_campaign
+    from emulation.services.self_totals import stale as stale_self
     for text in source["texts"].values():
         import_campaign(text, source["files"])
     assert len(_checked()) > 10
+    assert stale_self() == [] and Submission.select().where(Submission.self_valued > 0).count() > 10
 
 
 def test_totals_of_the_demo(app):
+    """Review totals and self-assessment totals (``test_self_totals``) alike."""
     from emulation.services.demo import seed_demo
+    from emulation.services.self_totals import stale as stale_self
     seed_demo()
     reviews = _checked()
     assert len(reviews) > 10
+    assert stale_self() == [] and Submission.select().where(Submission.self_valued > 0).count() > 10
 
 
 def test_a_stale_total_is_seen_and_recomputed(assigned):

@@ -1,6 +1,7 @@
 """Each submission's stored self-assessment totals (``self_totals``) equal the totals recomputed from
-its self-scores after every path that writes them: the self-assessment form, the archive import,
-the demo; the migration fills them in for existing submissions; the refresh reads them."""
+its self-scores after every path that writes them: the self-assessment form, the archive import
+and the demo (with ``test_review_totals``); the migration fills them in for existing
+submissions; the refresh reads them."""
 from __future__ import annotations
 
 import importlib
@@ -15,8 +16,6 @@ from emulation.domain.scoring import review_total
 from emulation.models import Criterion, SelfScore, Submission
 from emulation.services.self_totals import recompute, stale
 from emulation.services.submissions import Entry, criteria_of, open_collective, save_draft
-
-from .test_archive import source  # noqa: F401  (the module-scoped exported demo)
 
 
 def _checked() -> list[Submission]:
@@ -64,20 +63,12 @@ def test_any_sequence_of_form_saves_keeps_the_totals(draft, saves):
             assert fresh.self_total == total
 
 
-def test_totals_of_an_imported_archive(app, source):  # noqa: F811
-    from emulation.services.archive import import_campaign
-    for text in source["texts"].values():
-        import_campaign(text, source["files"])
-    assert len(_checked()) > 10
-
-
-def test_totals_of_the_demo(app):
+def test_the_demo_keeps_the_domain_total(app):
+    """(The archive import and the demo keep the rule: ``test_review_totals`` checks both kinds.)"""
     from emulation.services.demo import seed_demo
     seed_demo()
-    submissions = _checked()
-    assert len(submissions) > 10
-    complete = [s for s in submissions if _expected(s) is not None]
-    assert complete and all(s.self_total == _expected(s) for s in complete)
+    complete = [s for s in _checked() if _expected(s) is not None]
+    assert len(complete) > 10 and all(s.self_total == _expected(s) for s in complete)
 
 
 def test_a_stale_total_is_seen_recomputed_and_backfilled_by_the_migration(app):
