@@ -7,6 +7,8 @@ a connection pool when ``DATABASE_URL`` says ``postgresql://…``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -122,23 +124,19 @@ def bulk_insert(model: Any, fields: list[Any], rows: list[tuple[Any, ...]]) -> i
     return len(rows)
 
 
-class temporary_ids:
-    """Context manager: a temporary table (one integer column ``id``, the primary key) holding
-    ``ids``, for statements about many rows at once (``… WHERE x IN (SELECT id FROM <name>)``
-    or ``UPDATE … FROM``); dropped on exit. Use it inside a transaction: the table belongs to
-    the connection."""
-
-    def __init__(self, name: str, ids: Any) -> None:
-        self.name, self.ids = name, ids
-
-    def __enter__(self) -> str:
-        database = db.obj
-        quoted = database.quote[0] + self.name + database.quote[1]
+@contextmanager
+def temporary_ids(name: str, ids: Any) -> Iterator[str]:
+    """A temporary table ``name`` (one integer column ``id``, the primary key) holding ``ids``, for
+    statements about many rows at once (``… IN (SELECT id FROM <name>)``, ``UPDATE … FROM``);
+    yields its quoted name and drops it on exit. Use it inside a transaction: the table
+    belongs to the connection."""
+    database = db.obj
+    quoted = database.quote[0] + name + database.quote[1]
+    database.execute_sql(f"DROP TABLE IF EXISTS {quoted}")
+    database.execute_sql(f"CREATE TEMPORARY TABLE {quoted} (id INTEGER NOT NULL PRIMARY KEY)")
+    database.cursor().executemany(f"INSERT INTO {quoted} (id) VALUES ({database.param})",
+                                  [(i,) for i in sorted(set(ids))])
+    try:
+        yield quoted
+    finally:
         database.execute_sql(f"DROP TABLE IF EXISTS {quoted}")
-        database.execute_sql(f"CREATE TEMPORARY TABLE {quoted} (id INTEGER NOT NULL PRIMARY KEY)")
-        database.cursor().executemany(f"INSERT INTO {quoted} (id) VALUES ({database.param})",
-                                      [(i,) for i in sorted(set(self.ids))])
-        return quoted
-
-    def __exit__(self, *exc: object) -> None:
-        db.obj.execute_sql(f"DROP TABLE IF EXISTS {db.obj.quote[0]}{self.name}{db.obj.quote[1]}")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from typing import NamedTuple
 
 __all__ = ["CONTEXT", "MIN_NORMALISED", "Aggregate", "AGGREGATORS", "mean", "pstdev", "ZScore",
            "fit_zscore", "dropped_positions"]

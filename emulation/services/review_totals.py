@@ -25,12 +25,18 @@ from ..models import Assignment, Campaign, Criterion, Review, Score, Submission
 BATCH = 500
 
 
+def signed(value):
+    """A stored value as it enters a total: a ``penalty`` criterion's subtracts (the query joins
+    ``criterion``). (``-value`` is DESC in peewee, and ``value * -1`` would scale the -1 like a
+    stored value.)"""
+    return Case(None, ((Criterion.kind == "penalty", Value(-1, converter=False) * value),), value)
+
+
 def _sums(touched):
     """(review id ``rid``, signed Σ ``signed``, count of values ``n``, disqualifying 0/1 ``flag``) of
     the reviews with scores among ``touched`` (ids, or a subquery of ids)."""
-    signed = Case(None, ((Criterion.kind == "penalty", Value(-1, converter=False) * Score.value),), Score.value)
     flag = Case(None, ((Criterion.disqualifying & (Score.value > 0), 1),), 0)
-    return (Score.select(Score.review.alias("rid"), fn.COALESCE(fn.SUM(signed), 0).alias("signed"),
+    return (Score.select(Score.review.alias("rid"), fn.COALESCE(fn.SUM(signed(Score.value)), 0).alias("signed"),
                          fn.COUNT(Score.value).alias("n"), fn.MAX(flag).alias("flag"))
             .join(Criterion).where(Score.review.in_(touched)).group_by(Score.review))
 
@@ -84,4 +90,4 @@ def stale(review_ids: Iterable[int] | None = None) -> list[int]:
     return [rid for rid, row in stored.items() if found.get(rid, (0, 0, False)) != row]
 
 
-__all__ = ["recompute", "recompute_campaign", "stale"]
+__all__ = ["recompute", "recompute_campaign", "signed", "stale"]

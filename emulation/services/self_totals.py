@@ -16,19 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peewee import Case, Value, chunked, fn
+from peewee import chunked, fn
 
 from ..database import db
 from ..models import Campaign, Criterion, SelfScore, Submission
+from .review_totals import signed
 
 BATCH = 500
 
 
 def _sums(submission_ids: list[int]):
     """(submission id, signed Σ, count of values) of the submissions with self-scores."""
-    signed = Case(None, ((Criterion.kind == "penalty", Value(-1, converter=False) * SelfScore.value),),
-                  SelfScore.value)
-    return (SelfScore.select(SelfScore.submission, fn.SUM(signed), fn.COUNT(SelfScore.value))
+    return (SelfScore.select(SelfScore.submission, fn.SUM(signed(SelfScore.value)), fn.COUNT(SelfScore.value))
             .join(Criterion).where(SelfScore.submission.in_(submission_ids)).group_by(SelfScore.submission))
 
 

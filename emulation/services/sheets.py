@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
 from typing import Any
@@ -53,11 +53,7 @@ def read_rows(filename: str, data: bytes, columns: Sequence[Column], max_rows: i
     if extension == "xlsx":
         lines = _xlsx_rows(filename, data, limit)
     elif extension == "csv":
-        text, delimiter = _csv_text(filename, data)
-        plain = _plain_lines(text, delimiter)
-        if plain is not None:
-            return _plain_rows(filename, columns, plain, delimiter, limit)
-        lines = _csv_rows(filename, text, delimiter, limit)
+        lines = _csv_rows(filename, data, limit)
     elif extension == "xls":
         raise ServiceError(_("Tệp «%(f)s» ở định dạng Excel 97–2003 (.xls) cũ. Hãy mở tệp bằng "
                              "Excel, chọn Lưu thành (Save As) → «Sổ làm việc Excel (.xlsx)» rồi "
@@ -67,58 +63,23 @@ def read_rows(filename: str, data: bytes, columns: Sequence[Column], max_rows: i
                              "dưới dạng Excel (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.", f=filename))
     header, mapping, lines = _find_header(filename, columns, lines)
     rest = list(lines)
-    _check_count(filename, header, len(rest), limit)
-    pick, width, lacks = _picker(columns, mapping)
-    # a column the file lacks reads the last "" of ``fill``, added after the row's cells
-    fill = [""] * (width + 1)
-    if lacks:
-        rows = [(number, pick(cells + fill)) for number, cells in rest]
-    else:
-        rows = [(number, pick(cells) if len(cells) >= width else pick(cells + fill)) for number, cells in rest]
-    return tuple(mapping.values()), rows
-
-
-def _check_count(filename: str, header: int, count: int, limit: int) -> None:
-    """Refuse a file with more data rows than ``limit``, or none."""
-    if count > limit:
+    if len(rest) > limit:
         raise ServiceError(_("Tệp «%(f)s» có hơn %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp "
                              "nhỏ hơn rồi nhập lần lượt.",
                              f=filename, n=f"{limit:,}".replace(",", ".")))
-    if not count:
+    if not rest:
         raise ServiceError(_("Tệp «%(f)s» chưa có dòng dữ liệu nào dưới dòng tiêu đề (dòng %(h)d).",
                              f=filename, h=header))
-
-
-def _picker(columns: Sequence[Column], mapping: dict[int, str]) -> tuple[Callable[[Sequence[str]], tuple], int, bool]:
-    """(cells -> one text per column of ``columns``, how many cells the header spans, whether the file
-    lacks a column): a lacking column reads the row's last cell, which the caller makes an added ""."""
     position = {key: i for i, key in mapping.items()}
     width = max(mapping, default=-1) + 1
+    # a column the file lacks reads the last "" of ``fill``, added after the row's cells
     get = itemgetter(*(position.get(c.key, -1) for c in columns))
     pick = get if len(columns) > 1 else (lambda cells: (get(cells),))
-    return pick, width, any(c.key not in position for c in columns)
-
-
-def _plain_rows(filename: str, columns: Sequence[Column], lines: list[str], delimiter: str, limit: int
-                ) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
-    """``read_rows`` of a CSV from ``_plain_lines``: every line after the header split and picked in one
-    pass (a blank line is one of delimiters only: its cells are all "")."""
-    d = delimiter
-    header, mapping, _lines = _find_header(
-        filename, columns, ((n, line.split(d)) for n, line in enumerate(lines, 1) if line.strip(d)))
-    rest = lines[header:]
-    if len(rest) > limit:
-        _check_count(filename, header, sum(1 for line in rest if line.strip(d)), limit)
-    pick, width, lacks = _picker(columns, mapping)
-    try:
-        # one added delimiter gives a row with every cell of the header, or one cell short, its last "";
-        # a shorter row raises IndexError, and every row is then padded with as many as the header spans
-        end = d if lacks else ""
-        rows = [(n, pick((line + end).split(d))) for n, line in enumerate(rest, header + 1) if line.strip(d)]
-    except IndexError:
-        pad = d * (width + 1)
-        rows = [(n, pick((line + pad).split(d))) for n, line in enumerate(rest, header + 1) if line.strip(d)]
-    _check_count(filename, header, len(rows), limit)
+    fill = [""] * (width + 1)
+    if any(c.key not in position for c in columns):
+        rows = [(number, pick(cells + fill)) for number, cells in rest]
+    else:
+        rows = [(number, pick(cells) if len(cells) >= width else pick(cells + fill)) for number, cells in rest]
     return tuple(mapping.values()), rows
 
 
@@ -190,8 +151,7 @@ def _limited(rows: Iterable[tuple[int, Iterable[Any]]], limit: int) -> list[tupl
     return kept
 
 
-def _csv_text(filename: str, data: bytes) -> tuple[str, str]:
-    """The file as NFC text, and its delimiter (, ; or tab, the most frequent in the first line)."""
+def _csv_rows(filename: str, data: bytes, limit: int) -> Iterator[tuple[int, list[str]]]:
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
             text = data.decode("utf-16")
@@ -205,38 +165,7 @@ def _csv_text(filename: str, data: bytes) -> tuple[str, str]:
     delimiter = max(",;\t", key=first.count) if first else ","
     # Every cell is NFC text (``sheets.cell_text``). Normalising the whole text once gives the
     # same cells: no character composes or reorders with the separators , ; tab " CR LF.
-    return (text if text.isascii() else unicodedata.normalize("NFC", text)), delimiter
-
-
-# Every character ``str.strip`` removes (``str.isspace``), line breaks first.
-SPACES = ("\n", "\r", " ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
-          *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
-
-
-def _plain_lines(text: str, delimiter: str) -> list[str] | None:
-    """The lines of a CSV without a quote whose cells have no space to strip (the usual export), or None.
-
-    Without a quote the csv module cuts records at CR, LF or CRLF and fields at the
-    delimiter, nothing else: so does this. A cell has a space to strip only when a
-    whitespace character touches a delimiter, a line break or an end of the text.
-    """
-    if '"' in text:
-        return None
-    newline = "\n"
-    if "\r" in text:
-        if text.count("\r\n") == text.count("\r") == text.count("\n"):
-            newline = "\r\n"
-        else:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for space in SPACES[2:]:
-        if space != delimiter and space in text and (
-                text.startswith(space) or text.endswith(space) or space + delimiter in text
-                or delimiter + space in text or space + newline[0] in text or "\n" + space in text):
-            return None
-    return text.split(newline)
-
-
-def _csv_rows(filename: str, text: str, delimiter: str, limit: int) -> Iterator[tuple[int, list[str]]]:
+    text = text if text.isascii() else unicodedata.normalize("NFC", text)
     if '"' in text:
         records: Iterable[list[str]] = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     else:
