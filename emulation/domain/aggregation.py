@@ -26,6 +26,7 @@ __all__ = ["CONTEXT", "MIN_NORMALISED", "Aggregate", "AGGREGATORS", "mean", "pst
 
 CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 _ZERO = Decimal(0)
+_INT = frozenset({int})
 MIN_NORMALISED = 3
 
 
@@ -44,7 +45,7 @@ def mean(values: Sequence[Decimal | int]) -> Decimal | None:
     """
     if not values:
         return None
-    if all(type(value) is int for value in values):
+    if _INT.issuperset(map(type, values)):
         return CONTEXT.divide(Decimal(sum(values)), len(values))
     total, add = _ZERO, CONTEXT.add
     for value in sorted(values):

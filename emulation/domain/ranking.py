@@ -14,12 +14,13 @@ Rules, for one campaign × target and a scope (all entries, or one cluster's):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
 from .aggregation import CONTEXT
+from .memo import Memo
 from .scoring import q6
 
 __all__ = ["Entry", "Ranked", "rank", "rank_scopes", "tie_key"]
@@ -51,20 +52,19 @@ def tie_key(entry: Entry) -> tuple[Decimal | None, Decimal | None, Decimal | Non
 _TIE = 6        # the first six parts of an ``_order`` key are the tie key
 
 
-def _order(entry: Entry) -> tuple:
+def _part(value: Decimal | None) -> tuple[int, int]:
+    """A score's part of an ``_order`` key: (1, 0) for None, else (0, −its q6 value in whole
+    millionths), so ascending order is descending score with None below any number."""
+    return (1, 0) if value is None else (0, -int(q6(value).scaleb(6, CONTEXT)))
+
+
+def _order(entry: Entry, part: Callable[[Decimal | None], tuple[int, int]] = _part) -> tuple:
     """Sort key, ascending: F, L, P descending with None below any number, then name and id.
 
-    Each score is a pair (1, 0) for None, else (0, −its q6 value in whole millionths: the same
-    order), flattened into one tuple whose first ``_TIE`` parts are the tie key.
+    The three scores' ``_part`` pairs flattened into one tuple: its first ``_TIE`` parts are the
+    tie key. ``part`` may be a ``Memo`` of ``_part`` (scores repeat).
     """
-    key: list = []
-    for value in (entry.F, entry.L, entry.P):
-        if value is None:
-            key += (1, 0)
-        else:
-            key += (0, -int(q6(value).scaleb(6, CONTEXT)))
-    key += (entry.name, entry.submission_id)
-    return tuple(key)
+    return (*part(entry.F), *part(entry.L), *part(entry.P), entry.name, entry.submission_id)
 
 
 def rank(entries: Iterable[Entry]) -> list[Ranked]:
@@ -75,7 +75,8 @@ def rank(entries: Iterable[Entry]) -> list[Ranked]:
 def _split(entries: Iterable[Entry]) -> tuple[list[tuple[tuple, Entry]], list[Entry]]:
     """The ranked entries with their ``_order`` keys, sorted, and the pending ones by name then id."""
     entries = list(entries)
-    ordered = sorted(((_order(e), e) for e in entries if not e.pending), key=itemgetter(0))
+    part = Memo(_part).__getitem__
+    ordered = sorted(((_order(e, part), e) for e in entries if not e.pending), key=itemgetter(0))
     return ordered, sorted((e for e in entries if e.pending), key=lambda e: (e.name, e.submission_id))
 
 
@@ -83,14 +84,15 @@ def _ranks(ordered: list[tuple[tuple, Entry]], pending: list[Entry]) -> list[Ran
     """The ranking of one scope from its ranked entries already in ``_order`` and its pending ones
     in listing order: competition ranks (1, 2, 2, 4), then the pending entries without a rank."""
     result: list[Ranked] = []
+    append, make = result.append, tuple.__new__      # Ranked(entry, rank) without a Python-level call
     previous = None
     current = 0
     for position, (order, entry) in enumerate(ordered, 1):
         key = order[:_TIE]
         if key != previous:
             current, previous = position, key
-        result.append(Ranked(entry, current))
-    result.extend(Ranked(e, None) for e in pending)
+        append(make(Ranked, (entry, current)))
+    result.extend(make(Ranked, (e, None)) for e in pending)
     return result
 
 

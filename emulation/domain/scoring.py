@@ -46,6 +46,8 @@ __all__ = [
 Q6 = Decimal("0.000001")
 Q2 = Decimal("0.01")
 ROLES = ("peer", "leader")
+_HALF_UP = CONTEXT.copy()              # CONTEXT rounding half up: q6 and q2
+_HALF_UP.rounding = ROUND_HALF_UP
 
 
 @overload
@@ -54,7 +56,7 @@ def q6(x: Decimal) -> Decimal: ...
 def q6(x: None) -> None: ...
 def q6(x: Decimal | None) -> Decimal | None:
     """``x`` quantized to 0.000001, ROUND_HALF_UP: the value ranking, bands and awards compare."""
-    return None if x is None else x.quantize(Q6, rounding=ROUND_HALF_UP, context=CONTEXT)
+    return None if x is None else _HALF_UP.quantize(x, Q6)
 
 
 @overload
@@ -63,7 +65,7 @@ def q2(x: Decimal) -> Decimal: ...
 def q2(x: None) -> None: ...
 def q2(x: Decimal | None) -> Decimal | None:
     """``x`` quantized to 0.01, ROUND_HALF_UP: the value shown."""
-    return None if x is None else x.quantize(Q2, rounding=ROUND_HALF_UP, context=CONTEXT)
+    return None if x is None else _HALF_UP.quantize(x, Q2)
 
 
 def review_total(cs: CriteriaSet, values: Mapping[str, Decimal | None]) -> Decimal | None:
@@ -241,10 +243,14 @@ def final_score(policy: ScoringPolicy, s: Decimal | None, p: Decimal | None,
                 lead: Decimal | None) -> Decimal:
     """F = w_self·S + w_peer·P + w_leader·L; a weight of 0 contributes 0 whatever its value."""
     f = Decimal(0)
-    for weight, value in ((policy.w_self, s), (policy.w_peer, p), (policy.w_leader, lead)):
-        if weight != 0:
-            assert value is not None  # guaranteed by pending_reasons
-            f = CONTEXT.add(f, CONTEXT.multiply(weight, value))     # f += weight·value in CONTEXT
+    add, multiply = CONTEXT.add, CONTEXT.multiply       # f += weight·value in CONTEXT
+    # a value a weight > 0 needs is never None: pending_reasons guarantees it
+    if policy.w_self != 0:
+        f = add(f, multiply(policy.w_self, s))
+    if policy.w_peer != 0:
+        f = add(f, multiply(policy.w_peer, p))
+    if policy.w_leader != 0:
+        f = add(f, multiply(policy.w_leader, lead))
     return f
 
 
@@ -262,14 +268,18 @@ def flags_for(limits: tuple[Decimal, Decimal], s: Decimal | None, f: Decimal | N
               spreads: Sequence[Decimal]) -> frozenset[str]:
     """``disagreement`` / ``self_inflation`` per DESIGN §4: strictly exceeding, compared at q6.
     ``spreads``: max − min of the RAW complete totals of each role that has some."""
-    flags: set[str] = set()
     spread_limit, inflation_limit = limits
-    if any(q6(spread) > spread_limit for spread in spreads):
-        flags.add("disagreement")
-    if s is not None and f is not None:
-        if q6(CONTEXT.subtract(s, f)) > inflation_limit:
-            flags.add("self_inflation")
-    return frozenset(flags)
+    disagreement = False
+    for spread in spreads:
+        if q6(spread) > spread_limit:
+            disagreement = True
+            break
+    inflated = s is not None and f is not None and q6(CONTEXT.subtract(s, f)) > inflation_limit
+    return _FLAGS[disagreement, inflated]
+
+
+_FLAGS = {(False, False): frozenset(), (True, False): frozenset({"disagreement"}),
+          (False, True): frozenset({"self_inflation"}), (True, True): frozenset({"disagreement", "self_inflation"})}
 
 
 def band_for(policy: ScoringPolicy, f: Decimal, disqualified: bool = False) -> str:
@@ -277,7 +287,11 @@ def band_for(policy: ScoringPolicy, f: Decimal, disqualified: bool = False) -> s
     reaches, else ``lowest_band``; when disqualified, the lower of that band and ``cap_band``
     (order: ``policy.band_names()``, best first, ``lowest_band`` last)."""
     fq = q6(f)
-    name = next((b.name for b in policy.bands if fq >= b.min_score), policy.lowest_band)
+    name = policy.lowest_band
+    for band in policy.bands:
+        if fq >= band.min_score:
+            name = band.name
+            break
     if disqualified:
         order = policy.band_names()
         name = order[max(order.index(name), order.index(policy.cap_band))]

@@ -17,15 +17,16 @@ from typing import NamedTuple
 
 from .aggregation import AGGREGATORS, CONTEXT
 from .criteria import CriteriaSet
+from .memo import Memo
 from .policy import ScoringPolicy
 from .scoring import (ReviewTotal, SubmissionScore, TotalsInput, _limits, band_for, final_score, flags_for,
                       pending_reasons, q6, score_totals)
 
 __all__ = ["ScaledReview", "ScaledItem", "Scored", "score_scaled"]
 
-ScaledReview = tuple[int, str, "int | None", "bool | int"]
-"""(reviewer id, role, total in thousandths or None when incomplete, gives a disqualifying value > 0:
-a bool, or 0/1 as a database gives it)."""
+ScaledReview = tuple[int, int, str, "int | None", "bool | int"]
+"""(submission id, reviewer id, role, total in thousandths or None when incomplete, gives a
+disqualifying value > 0: a bool, or 0/1 as a database gives it): a review row as the query gives it."""
 ScaledItem = tuple[int, "int | None", Sequence[ScaledReview]]
 """(submission id, self total S in thousandths or None, its reviews)."""
 
@@ -60,13 +61,14 @@ def score_scaled(policy: ScoringPolicy, cs: CriteriaSet, items: Iterable[ScaledI
         return []                      # as score_totals: an unknown aggregation is refused only when used
     aggregate, trim_min = AGGREGATORS[policy.aggregation], policy.trim_min
     limits = _limits(policy, cs)
-    scored = []
-    append = scored.append
+    scored: list[Scored] = []
+    append, make = scored.append, tuple.__new__      # Scored(...) without a Python-level call
+    scaled, at_q6 = Memo(_thousandths), Memo(q6)     # totals repeat: each distinct one worked out once
     for sid, s_scaled, reviews in items:
         peer: list[int] = []
         leader: list[int] = []
         disqualified = False
-        for _reviewer, role, total, disqualifying in reviews:
+        for _sid, _reviewer, role, total, disqualifying in reviews:
             if role == "peer":
                 if total is not None:
                     peer.append(total)
@@ -77,24 +79,24 @@ def score_scaled(policy: ScoringPolicy, cs: CriteriaSet, items: Iterable[ScaledI
                         disqualified = True
             else:
                 raise ValueError(f"unknown review role {role!r}")
-        s = None if s_scaled is None else _thousandths(s_scaled)
+        s = None if s_scaled is None else scaled[s_scaled]
         # an aggregate of the thousandths, scaled back, is the aggregate of the totals (same digits)
-        p = None if not peer else _thousandths(aggregate(peer, trim_min).value)
-        lead = None if not leader else _thousandths(aggregate(leader, trim_min).value)
+        p = None if not peer else scaled[aggregate(peer, trim_min).value]
+        lead = None if not leader else scaled[aggregate(leader, trim_min).value]
         reasons = pending_reasons(policy, s, len(peer), p, len(leader), lead)
         f = None if reasons else final_score(policy, s, p, lead)
-        flags = flags_for(limits, s, f, [_thousandths(max(t) - min(t)) for t in (peer, leader) if t])
-        append(Scored(sid, s, q6(p), q6(lead), q6(f), len(peer), len(leader), reasons,
-                      tuple(sorted(flags)) if flags else (), disqualified,
-                      None if f is None else band_for(policy, f, disqualified)))
+        flags = flags_for(limits, s, f, [scaled[max(t) - min(t)] for t in (peer, leader) if t])
+        append(make(Scored, (sid, s, at_q6[p], at_q6[lead], q6(f), len(peer), len(leader), reasons,
+                             tuple(sorted(flags)) if flags else (), disqualified,
+                             None if f is None else band_for(policy, f, disqualified))))
     return scored
 
 
 def _totals_input(item: ScaledItem) -> TotalsInput:
     sid, s, reviews = item
     return TotalsInput(sid, None if s is None else _thousandths(s), tuple(sorted(
-        (ReviewTotal(rid, role, None if t is None else _thousandths(t), flag) for rid, role, t, flag in reviews),
-        key=lambda r: r.reviewer_id)))
+        (ReviewTotal(rid, role, None if t is None else _thousandths(t), flag)
+         for _sid, rid, role, t, flag in reviews), key=lambda r: r.reviewer_id)))
 
 
 def _from_score(s: SubmissionScore) -> Scored:

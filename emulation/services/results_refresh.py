@@ -30,9 +30,11 @@ from peewee import JOIN, Case, fn
 from ..database import db, is_sqlite
 from ..domain import awards
 from ..domain.aggregation import CONTEXT
+from ..domain.memo import Memo
 from ..domain.ranking import Entry, rank_scopes
 from ..domain.scoring import ReviewTotal, TotalsInput
 from ..domain.scoring_scaled import ScaledItem, score_scaled
+from ..memory import no_cycle_collection
 from ..models import (Assignment, AwardRule, Campaign, Cluster, Criterion, Person, Result, Review, Score,
                       Submission, Unit, utcnow)
 from .criteria import domain_set
@@ -79,7 +81,7 @@ def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
         own[sid] = int(self_total) if self_valued == count else None
     listed = fn.EXISTS(Score.select(Score.id).where(Score.review == Review.id)) if every_review else Review.valued > 0
     complete = Case(None, ((Review.valued == count, Review.total),), None)     # an incomplete review: None
-    reviews = {sid: [r[1:] for r in group] for sid, group in groupby(_rows(
+    reviews = {sid: list(group) for sid, group in groupby(_rows(
         Submission.select(Submission.id, Assignment.reviewer, Assignment.role, complete, Review.disqualifying)
         .join(Assignment).join(Review).where(scored, Review.state == "submitted", listed)
         .order_by(Submission.id)), itemgetter(0))}
@@ -92,7 +94,7 @@ def totals(campaign: Campaign, target: str) -> tuple[list[TotalsInput], dict[int
     cluster code) of each."""
     items, subjects = _scaled_totals(campaign, target, every_review=True)
     return [TotalsInput(sid, _scaled(s), tuple(ReviewTotal(rid, role, _scaled(t), bool(flag))
-                                               for rid, role, t, flag in sorted(reviews)))
+                                               for _sid, rid, role, t, flag in sorted(reviews)))
             for sid, s, reviews in items], subjects
 
 
@@ -102,20 +104,22 @@ def refresh_results(campaign: Campaign, now: dt.datetime | None = None) -> Refre
     Refreshes of one campaign take turns, reading included, so a refresh never writes what
     it read before another one committed: on PostgreSQL by a transaction-scoped advisory
     lock on the campaign taken before reading (workers on several machines); on SQLite the
-    write transaction is ``BEGIN IMMEDIATE`` and one machine's workers write in turn.
+    write transaction is ``BEGIN IMMEDIATE`` and one machine's workers write in turn. The
+    cyclic garbage collector pauses meanwhile (``memory.no_cycle_collection``).
     """
-    if is_sqlite():
-        return _refresh(campaign, now or utcnow())
-    with db.atomic():
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (ADVISORY_RESULTS, campaign.id))
-        return _refresh(campaign, now or utcnow())
+    with no_cycle_collection():
+        if is_sqlite():
+            return _refresh(campaign, now or utcnow())
+        with db.atomic():
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (ADVISORY_RESULTS, campaign.id))
+            return _refresh(campaign, now or utcnow())
 
 
 ADVISORY_RESULTS = 4242       # the advisory-lock namespace of results refreshes (PostgreSQL)
 
 
 def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
-    policy = campaign.policy
+    policy, campaign_id = campaign.policy, campaign.id
     rows: dict[int, list] = {}         # by submission id
     rankings: dict[str, list[Entry]] = {}
     for target, row in (("collective", campaign.collective_set), ("individual", campaign.individual_set)):
@@ -123,14 +127,17 @@ def _refresh(campaign: Campaign, now: dt.datetime) -> Refreshed:
             continue
         items, subjects = _scaled_totals(campaign, target)
         entries = rankings[target] = []
+        add, make = entries.append, tuple.__new__      # Entry(...) without a Python-level call
+        # scores, reasons and flags repeat: each distinct one converted once
+        stored, joined = Memo(_stored), Memo(",".join)
         # ranking and awards compare q6 values: the quantized ones give the same outcome
         for sid, S, P, L, F, n_peer, n_leader, reasons, flags, disqualified, band in score_scaled(
                 policy, domain_set(row), items):
             name, cluster_id, code = subjects[sid]
             pending = bool(reasons)
-            entries.append(Entry(sid, name, code, F, L, P, pending, band))
-            rows[sid] = [campaign.id, sid, target, cluster_id, _stored(S), _stored(P), _stored(L), _stored(F),
-                         n_peer, n_leader, pending, ",".join(reasons), ",".join(flags), disqualified, band or "",
+            add(make(Entry, (sid, name, code, F, L, P, pending, band)))
+            rows[sid] = [campaign_id, sid, target, cluster_id, stored[S], stored[P], stored[L], stored[F],
+                         n_peer, n_leader, pending, joined[reasons], joined[flags], disqualified, band or "",
                          None, None, "[]"]
     for entries in rankings.values():
         for key, ranking in rank_scopes(entries).items():
@@ -174,6 +181,8 @@ def _insert_results(rows: list[list], now: dt.datetime) -> None:
     sql = (f"INSERT INTO {q[0]}{Result._meta.table_name}{q[1]} ({names}) "
            f"VALUES ({', '.join([mark] * len(_FIELDS))})")
     at = Result.computed_at.db_value(now)
+    if is_sqlite():
+        at = str(at)      # as peewee's SQLite adapter writes a datetime (isoformat, " "), once for every row
     for r in rows:
         r.append(at)
     db.obj.cursor().executemany(sql, rows)

@@ -21,7 +21,7 @@ D = Decimal
 def reference(policy: ScoringPolicy, items) -> list[Scored]:
     """``score_totals`` on the same totals as Decimals, every number at q6."""
     inputs = [TotalsInput(sid, None if s is None else D(s) / 1000, tuple(
-        ReviewTotal(rid, role, None if t is None else D(t) / 1000, flag) for rid, role, t, flag in reviews))
+        ReviewTotal(rid, role, None if t is None else D(t) / 1000, flag) for _sid, rid, role, t, flag in reviews))
         for sid, s, reviews in items]
     return [Scored(r.submission_id, q6(r.S), q6(r.P), q6(r.L), q6(r.F), r.peer.count, r.leader.count,
                    r.pending_reasons, tuple(sorted(r.flags)), r.disqualified, r.band)
@@ -38,7 +38,7 @@ def items(draw: st.DrawFn) -> list[tuple]:
     found = []
     for sid in range(1, draw(st.integers(1, 6)) + 1):
         keys = draw(st.permutations([(rid, role) for rid in range(1, 8) for role in ("peer", "leader")]))
-        reviews = [(rid, role, draw(MAYBE), draw(st.booleans())) for rid, role in keys[: draw(st.integers(0, 8))]]
+        reviews = [(sid, rid, role, draw(MAYBE), draw(st.booleans())) for rid, role in keys[: draw(st.integers(0, 8))]]
         found.append((sid, draw(MAYBE), reviews))
     return found
 
@@ -62,15 +62,15 @@ def test_scaled_scoring_equals_the_decimal_reference(policy, found):
 def test_thirds_and_sevenths_round_as_the_reference(aggregation):
     """Means that do not terminate (n = 3, 6, 7) are rounded once, as ``aggregation.mean`` rounds them."""
     policy = ScoringPolicy(aggregation=aggregation, trim_min=3, min_peer=1)
-    found = [(sid, 70_000, [(rid, "peer", 70_000 + sid * 1 + rid * 333, False) for rid in range(n)]
-              + [(99, "leader", 80_001, True)])
+    found = [(sid, 70_000, [(sid, rid, "peer", 70_000 + sid * 1 + rid * 333, False) for rid in range(n)]
+              + [(sid, 99, "leader", 80_001, True)])
              for sid, n in enumerate((3, 6, 7, 2, 1), 1)]
     assert score_scaled(policy, CS, found) == reference(policy, found)
 
 
 def test_unknown_role_and_aggregation_are_refused_as_the_reference_refuses_them():
     with pytest.raises(ValueError):
-        score_scaled(ScoringPolicy(), CS, [(1, None, [(1, "self", 1000, False)])])
+        score_scaled(ScoringPolicy(), CS, [(1, None, [(1, 1, "self", 1000, False)])])
     with pytest.raises(KeyError):
         score_scaled(dataclasses.replace(ScoringPolicy(), aggregation="mode"), CS, [(1, None, [])])
     assert score_scaled(dataclasses.replace(ScoringPolicy(), aggregation="mode"), CS, []) == []
@@ -81,8 +81,8 @@ def test_flags_at_their_limits_match_the_reference(gap):
     """Spread and S − F exactly at the limit (10 % of 105 = 10.5 points), one thousandth below and above."""
     policy = ScoringPolicy(disagreement_pct=D(10), inflation_pct=D(10), min_peer=2,
                            w_self=D(0), w_peer=D("0.5"), w_leader=D("0.5"))
-    found = [(1, 80_000 + 10_500 + gap, [(1, "peer", 70_000, False), (2, "peer", 80_500 + gap, False),
-                                         (3, "leader", 80_000 - 10_500 - gap, False)])]
+    found = [(1, 80_000 + 10_500 + gap, [(1, 1, "peer", 70_000, False), (1, 2, "peer", 80_500 + gap, False),
+                                         (1, 3, "leader", 80_000 - 10_500 - gap, False)])]
     got = score_scaled(policy, CS, found)
     assert got == reference(policy, found)
     assert ("disagreement" in got[0].flags) == (gap > 0)
