@@ -24,9 +24,10 @@ from .scoring import (ReviewTotal, SubmissionScore, TotalsInput, _limits, band_f
 
 __all__ = ["ScaledReview", "ScaledItem", "Scored", "score_scaled"]
 
-ScaledReview = tuple[int, int, str, "int | None", "bool | int"]
+ScaledReview = tuple[int, "int | None", str, "int | None", "bool | int"]
 """(submission id, reviewer id, role, total in thousandths or None when incomplete, gives a
-disqualifying value > 0: a bool, or 0/1 as a database gives it): a review row as the query gives it."""
+disqualifying value > 0: a bool, or 0/1 as a database gives it): a review row as the query gives it.
+Only z-score normalisation reads the reviewer id (it may be None without it)."""
 ScaledItem = tuple[int, "int | None", Sequence[ScaledReview]]
 """(submission id, self total S in thousandths or None, its reviews)."""
 

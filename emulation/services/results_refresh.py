@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from ..database import db, is_sqlite
 from ..domain import awards
@@ -66,6 +66,8 @@ def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
 
     The reviews listed are the submitted ones holding a value; with ``every_review``, those
     holding a score row, even without a value (incomplete: scoring ignores them, lists show them).
+    A review's reviewer id is read when a list shows it or z-score normalisation (per reviewer)
+    needs it, else it is None: the scoring reads only roles and totals.
     """
     row = campaign.collective_set if target == "collective" else campaign.individual_set
     count = Criterion.select().where(Criterion.criteria_set == row).count()
@@ -81,8 +83,9 @@ def _scaled_totals(campaign: Campaign, target: str, every_review: bool = False
         own[sid] = int(self_total) if self_valued == count else None
     listed = fn.EXISTS(Score.select(Score.id).where(Score.review == Review.id)) if every_review else Review.valued > 0
     complete = Case(None, ((Review.valued == count, Review.total),), None)     # an incomplete review: None
+    reviewer = Assignment.reviewer if every_review or campaign.policy.normalize == "zscore" else SQL("NULL")
     reviews = {sid: list(group) for sid, group in groupby(_rows(
-        Submission.select(Submission.id, Assignment.reviewer, Assignment.role, complete, Review.disqualifying)
+        Submission.select(Submission.id, reviewer, Assignment.role, complete, Review.disqualifying)
         .join(Assignment).join(Review).where(scored, Review.state == "submitted", listed)
         .order_by(Submission.id)), itemgetter(0))}
     empty: list = []

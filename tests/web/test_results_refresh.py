@@ -21,7 +21,18 @@ def campaign(app):
     return Campaign.get(Campaign.slug == SLUG)
 
 
-def test_sql_totals_equal_the_pure_scoring(campaign):
+def _policy(campaign: Campaign, **changes) -> Campaign:
+    policy = json.loads(campaign.policy_json)
+    policy.update(changes)
+    Campaign.update(policy_json=json.dumps(policy)).where(Campaign.id == campaign.id).execute()
+    return Campaign.get_by_id(campaign.id)
+
+
+@pytest.mark.parametrize("changes", [{}, {"normalize": "zscore"}, {"aggregation": "median"}],
+                         ids=["as-seeded", "zscore", "median"])
+def test_sql_totals_equal_the_pure_scoring(campaign, changes):
+    """Also with z-score normalisation, which alone reads the reviewer of each review."""
+    campaign = _policy(campaign, **changes)
     report = refresh_results(campaign)
     expected = {s.submission_id: s for s in campaign_scores(campaign)}
     rows = {r.submission_id: r for r in Result.select().where(Result.campaign == campaign)}
