@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -140,3 +141,32 @@ def temporary_ids(name: str, ids: Any) -> Iterator[str]:
         yield quoted
     finally:
         database.execute_sql(f"DROP TABLE IF EXISTS {quoted}")
+
+
+class Shared:
+    """One value for every row of ``bulk_insert_columns`` (converted once)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def bulk_insert_columns(model: Any, columns: dict[Any, Any], count: int) -> int:
+    """``bulk_insert`` of ``count`` rows given column by column: each field maps to a list of
+    values (one per row) or to a ``Shared`` value, converted once rather than once per row. Every
+    field with a Python default must be given (no default is filled in); no ids are returned."""
+    if not count:
+        return 0
+    missing = [f.name for f in model._meta.sorted_fields
+               if f not in columns and not f.primary_key and f.default is not None]
+    if missing:
+        raise ValueError(f"bulk_insert_columns: give {', '.join(missing)}")
+    database = db.obj
+    q = database.quote
+    names = ", ".join(f"{q[0]}{f.column_name}{q[1]}" for f in columns)
+    marks = ", ".join([database.param] * len(columns))
+    sql = f"INSERT INTO {q[0]}{model._meta.table_name}{q[1]} ({names}) VALUES ({marks})"
+    cells = [repeat(field.db_value(values.value), count) if isinstance(values, Shared)
+             else map(field.db_value, values) for field, values in columns.items()]
+    database.cursor().executemany(sql, zip(*cells))
+    return count

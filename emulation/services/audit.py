@@ -18,7 +18,7 @@ def _json(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Encoded):
-        return str(value)
+        return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -36,13 +36,16 @@ def record(actor: User | None, action: str, obj: Any = None, *, object_type: str
 
 def record_many(actor: User | None, events: list[tuple[Any, str, Any, Any]], note: str = "") -> int:
     """Append many events (object, action, old, new) in one statement, all at the same instant."""
-    from ..database import bulk_insert
+    from ..database import Shared, bulk_insert_columns
     from ..models import utcnow
-    at, actor_id = utcnow(), actor.id if actor is not None else None
-    fields = [AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
-              AuditEvent.old, AuditEvent.new, AuditEvent.note]
-    return bulk_insert(AuditEvent, fields, [(at, actor_id, action, type(obj).__name__, obj.id, _json(old),
-                                             _json(new), note) for obj, action, old, new in events])
+    return bulk_insert_columns(AuditEvent, {
+        AuditEvent.at: Shared(utcnow()), AuditEvent.actor: Shared(actor.id if actor is not None else None),
+        AuditEvent.action: [action for _obj, action, _old, _new in events],
+        AuditEvent.object_type: [type(obj).__name__ for obj, _action, _old, _new in events],
+        AuditEvent.object_id: [obj.id for obj, _action, _old, _new in events],
+        AuditEvent.old: [_json(old) for _obj, _action, old, _new in events],
+        AuditEvent.new: [_json(new) for _obj, _action, _old, new in events],
+        AuditEvent.note: Shared(note)}, len(events))
 
 
 def _plain(instance: Any, name: str) -> Any:

@@ -14,16 +14,16 @@ write nothing when any row is wrong; the refusal lists every problem by row and 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from peewee import JOIN, chunked
 
 from ..database import db
+from ..memory import no_cycle_collection
 from ..domain import review_sheets
 from ..domain.messages import N_
 from ..domain.review_sheets import ASSIGNMENT_COLUMNS, SCORE_COLUMNS, Context, Target
@@ -65,17 +65,9 @@ def _context(campaign: Campaign, with_scores: bool = False) -> Context:
                 .where(Submission.campaign == campaign, Submission.state.in_(("submitted", "locked"))).tuples())
     sets = {"collective": campaign.collective_set, "individual": campaign.individual_set}
     parsed = {t: domain_set(row) for t, row in sets.items() if row is not None and with_scores}
-    own: dict[int, dict] = defaultdict(dict)
-    if with_scores:
-        decimals: dict = {}     # stored integer -> Decimal, converted once per distinct value
-        for sub_id, code, value in db.execute(
-                SelfScore.select(SelfScore.submission, Criterion.code, SelfScore.value).join(Criterion)
-                .switch(SelfScore).join(Submission)
-                .where(Submission.campaign == campaign, Submission.state.in_(("submitted", "locked")))).fetchall():
-            if value not in decimals:
-                decimals[value] = SelfScore.value.python_value(value)
-            own[sub_id][code] = decimals[value]
-    targets = {(code, staff or ""): Target(sub_id, unit_id, parsed.get(target), own.get(sub_id, {}))
+    own = _SelfScores(campaign)
+    targets = {(code, staff or ""): Target(sub_id, unit_id, parsed.get(target),
+                                           _Own(own, sub_id) if with_scores else {})
                for sub_id, unit_id, target, code, staff in subs}
     users = dict(User.select(User.username, User.id).where(User.active == True).tuples())  # noqa: E712
     roles: dict[int, set[str]] = defaultdict(set)
@@ -93,6 +85,48 @@ def _context(campaign: Campaign, with_scores: bool = False) -> Context:
         .where(Submission.campaign == campaign)).fetchall()}
     return Context(targets, users, {u: frozenset(r) for u, r in roles.items()},
                    {k: tuple(v) for k, v in conflicts.items()}, assigned, campaign.policy.comment_pct)
+
+
+class _SelfScores:
+    """The self-scores of a campaign's submissions (submission id -> {criterion code: value}), read
+    when first asked for: only the comment rule needs them, and a sheet whose rows all carry a
+    comment never asks."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.read: dict[int, dict[str, Decimal | None]] | None = None
+
+    def of(self, submission_id: int) -> dict[str, Decimal | None]:
+        """{criterion code: self-score} of one submission (all of them read on the first call)."""
+        if self.read is None:
+            self.read = defaultdict(dict)
+            decimals: dict = {}     # stored integer -> Decimal, converted once per distinct value
+            for sub_id, code, value in db.execute(
+                    SelfScore.select(SelfScore.submission, Criterion.code, SelfScore.value).join(Criterion)
+                    .switch(SelfScore).join(Submission)
+                    .where(Submission.campaign == self.campaign,
+                           Submission.state.in_(("submitted", "locked")))).fetchall():
+                if value not in decimals:
+                    decimals[value] = SelfScore.value.python_value(value)
+                self.read[sub_id][code] = decimals[value]
+        return self.read.get(submission_id, {})
+
+
+class _Own(Mapping):
+    """One submission's self-scores, read with all the others on first use (``_SelfScores``)."""
+    __slots__ = ("scores", "submission_id")
+
+    def __init__(self, scores: _SelfScores, submission_id: int) -> None:
+        self.scores, self.submission_id = scores, submission_id
+
+    def __getitem__(self, code: str) -> Decimal | None:
+        return self.scores.of(self.submission_id)[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scores.of(self.submission_id))
+
+    def __len__(self) -> int:
+        return len(self.scores.of(self.submission_id))
 
 
 def import_assignments(actor: User | None, campaign: Campaign, filename: str, data: bytes) -> AssignmentImport:
@@ -122,7 +156,7 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
     """Check every row, then merge the values into the reviews in one transaction, or write nothing."""
     now = now or utcnow()
     check_campaign_review_window(campaign, now)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         report = _import_scores(actor, campaign, filename, data, now, progress)
     # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
     from .results_refresh import request_refresh
@@ -132,31 +166,17 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
 
 def _import_scores(actor: User | None, campaign: Campaign, filename: str, data: bytes, now: dt.datetime,
                    progress: Callable[[int], None] | None) -> ScoreImport:
-    present, rows = read_rows(filename, data, SCORE_COLUMNS, max_rows=MAX_SCORE_ROWS)
+    table = read_rows(filename, data, SCORE_COLUMNS, max_rows=MAX_SCORE_ROWS)
     with db.atomic():
         ctx = _context(campaign, with_scores=True)
-        records, problems = validate_score_table(present, rows, ctx)
+        records, problems = validate_score_table(table.present, table.numbers, table.cells, ctx)
         if problems:
             raise refusal(SCORE_COLUMNS, problems)
         reviews, changed, submitted = merge_scores(actor, campaign, records, now, progress)
         record(actor, "scores.import", campaign,
-               new={"file": filename, "rows": len(rows), "reviews": reviews, "changed": changed,
+               new={"file": filename, "rows": len(table.numbers), "reviews": reviews, "changed": changed,
                     "submitted": submitted})
-    return ScoreImport(len(rows), reviews, submitted, changed)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a sheet of a million rows makes millions of small
-    tuples, none in a cycle, that it would otherwise walk again and again (a third of the
-    import's time); reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return ScoreImport(len(table.numbers), reviews, submitted, changed)
 
 
 def score_template(campaign: Campaign) -> bytes:

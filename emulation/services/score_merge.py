@@ -13,23 +13,25 @@ Rules (``review_import`` states them for the user):
 
 Built for a million rows: the stored scores are read as plain rows in one query, what a
 row does to a stored (value, comment, verdict) — unchanged, or its audit text and the
-update it joins — is worked out once per distinct case, and scores receiving the same
-new values are updated together (``UPDATE … WHERE id IN (…)``).
+update it joins — is worked out once per distinct case, the rows are matched to their
+cases column by column, and scores receiving the same new values are updated together
+(``UPDATE … WHERE id IN (…)``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import add, getitem, is_, itemgetter
 
-from peewee import chunked, fn
+from peewee import SQL, chunked, fn
 
-from ..database import bulk_insert, db
-from ..domain.review_sheets import ScoreRow
+from ..database import bulk_insert, db, temporary_ids
+from ..domain.memo import Memo
+from ..domain.score_table import ScoreRows
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User
 from .audit import Encoded, record_many
 from .review_totals import recompute as recompute_totals
@@ -37,14 +39,18 @@ from .review_totals import recompute as recompute_totals
 BATCH = 500
 PROGRESS_EVERY = 500
 _COLUMNS = ("value", "comment", "evidence_verdict")
-KEEP = object()   # a column an update leaves as it is
+KEEP = object()     # a column an update leaves as it is
+NEW = object()      # the stored value of a score not stored yet
+_ABSENT = (None, None, NEW, "", "")            # ``_stored``'s row for a score not stored yet
+_first, _second = itemgetter(0), itemgetter(1)
+_score_id, _was, _was_comment, _was_verdict = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 
 
-def merge_scores(actor: User | None, campaign: Campaign, records: Sequence[ScoreRow], now: dt.datetime,
+def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: dt.datetime,
                  progress: Callable[[int], None] | None = None) -> tuple[int, int, int]:
-    """Merge the rows into the reviews (module rules); (reviews touched, values changed or added,
-    reviews complete)."""
-    assignments = set(map(itemgetter(1), records))
+    """Merge the rows into the reviews (module rules) in the open transaction; (reviews touched,
+    values changed or added, reviews complete)."""
+    assignments = set(rows.assignments)
     reviews = _reviews(campaign, assignments, now)
     set_of = {a: (campaign.collective_set_id if t == "collective" else campaign.individual_set_id)
               for a, t in db.execute(Assignment.select(Assignment.id, Submission.target).join(Submission)
@@ -53,28 +59,40 @@ def merge_scores(actor: User | None, campaign: Campaign, records: Sequence[Score
     for c, set_id, code in db.execute(Criterion.select(Criterion.id, Criterion.criteria_set, Criterion.code)
                                       .where(Criterion.criteria_set.in_(set(set_of.values()) or {0}))).fetchall():
         criteria[set_id][code] = c
-    merged = _Merge(_stored(campaign))
-    # the rows of a review are merged run by run (a sheet lists a review's rows together, usually)
-    for assignment_id, items in groupby(records, itemgetter(1)):
-        if merged.review(reviews[assignment_id][0], criteria[set_of[assignment_id]], items) \
+    # the key of each row's score in ``_stored``: its review id << 32 | its criterion's id
+    review_key = {a: reviews[a][0] << 32 for a in assignments}
+    codes = {a: criteria[set_of[a]] for a in assignments}
+    keys = map(add, map(review_key.__getitem__, rows.assignments),
+               map(getitem, map(codes.__getitem__, rows.assignments), rows.criteria))
+    merged = _Merge()
+    outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign))
+    new_rows = [(reviews[a][0], criteria[set_of[a]][code], value, comment, verdict)
+                for a, code, value, comment, verdict in compress(zip(*rows[1:]), fresh)]
+    start = 0
+    # the pieces of a review are gathered run by run (a sheet lists a review's rows together, usually)
+    for assignment_id, run in groupby(rows.assignments):
+        end = start + len(list(run))
+        if merged.review(reviews[assignment_id][0], outcomes[start:end]) \
                 and progress is not None and len(merged.pieces) % PROGRESS_EVERY == 0:
             progress(len(merged.pieces))
+        start = end
     if progress is not None and len(merged.pieces) % PROGRESS_EVERY:
         progress(len(merged.pieces))
     bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict],
-                merged.new_rows)
+                new_rows)
     _update_scores(merged.updates)
     review_ids = [rid for rid, _state in reviews.values()]
     recompute_totals(review_ids)
-    for batch in chunked(review_ids, BATCH):
-        Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(batch)).execute()
-    newly, complete = _submit_complete(reviews, set_of, now)
+    with temporary_ids("score_merge_reviews", review_ids) as table:
+        touched = SQL(f"(SELECT id FROM {table})")
+        Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(touched)).execute()
+        newly, complete = _submit_complete(reviews, set_of, touched, now)
     record_many(actor, merged.events() + [(_Ref(rid), "review.submit", {"state": "draft"}, {"state": "submitted"})
                                           for rid in newly], note="import")
     return len(assignments), merged.changed, complete
 
 
-def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int],
+def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int], touched: SQL,
                      now: dt.datetime) -> tuple[list[int], int]:
     """Submit the touched reviews that now have a value for every criterion; (newly submitted, complete).
 
@@ -82,79 +100,68 @@ def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int]
     totals = dict(Criterion.select(Criterion.criteria_set, fn.COUNT(Criterion.id))
                   .where(Criterion.criteria_set.in_(set(set_of.values()) or {0}))
                   .group_by(Criterion.criteria_set).tuples())
-    valued: dict[int, int] = {}
-    for batch in chunked([rid for rid, _state in reviews.values()], BATCH * 10):
-        valued.update(db.execute(Review.select(Review.id, Review.valued).where(Review.id.in_(batch))).fetchall())
+    valued = dict(db.execute(Review.select(Review.id, Review.valued).where(Review.id.in_(touched))).fetchall())
     complete = [(rid, state) for a, (rid, state) in reviews.items() if valued.get(rid, 0) == totals[set_of[a]]]
     newly = [rid for rid, state in complete if state != "submitted"]
-    for batch in chunked(newly, BATCH):
-        Review.update(state="submitted", submitted_at=now).where(Review.id.in_(batch)).execute()
+    if newly:
+        with temporary_ids("score_merge_submitted", newly) as table:
+            (Review.update(state="submitted", submitted_at=now)
+             .where(Review.id.in_(SQL(f"(SELECT id FROM {table})"))).execute())
     return newly, len(complete)
 
 
 class _Merge:
     """The merge of the rows into stored scores: new rows, grouped updates, audit pieces per review."""
 
-    def __init__(self, stored: dict[int, tuple]) -> None:
-        self.stored = stored            # review id << 32 | criterion id -> (key, score id, value, comment, verdict)
-        self.new_rows: list[tuple] = []
+    def __init__(self) -> None:
         self.updates: dict[tuple, list[int]] = {}   # (value, comment, verdict or KEEP) -> score ids
         self.pieces: dict[int, tuple[list, list]] = {}      # review id -> (old, new) audit pieces
         self.changed = 0
         self.text = _AuditText()
-        # (code, id(new value), stored value, comment, verdict, new comment, new verdict)
-        #   -> () when unchanged, else (old piece, new piece, ids of the scores updated alike)
-        self.outcomes: dict[tuple, tuple] = {}
-        self.fresh: dict[tuple, tuple[str, str]] = {}      # (code, id(value), comment, verdict) -> new piece
 
-    def review(self, review_id: int, codes: dict[str, int], items: Iterable[ScoreRow]) -> bool:
-        """Merge rows of one review (module rules); whether the review is new to the merge."""
-        stored, outcomes = self.stored, self.outcomes
+    def outcomes(self, keys: Iterable[int], rows: ScoreRows, stored: dict[int, tuple]
+                 ) -> tuple[list[tuple], list[bool]]:
+        """What each row does — () when it changes nothing, else (old piece or None when new, new
+        piece, ids of the scores updated alike or None when new), its stored score's id joined
+        to those — and whether its score is new."""
+        found = list(map(stored.get, keys, repeat(_ABSENT)))
+        # a case: (code, id of the new value, the value, stored value, comment, verdict, new comment,
+        # verdict), worked out once; the value's identity keeps apart equal values printed differently (5, 5.0)
+        outcomes = list(map(Memo(lambda case: self._outcome(*case)).__getitem__,
+                            zip(rows.criteria, map(id, rows.values), rows.values, map(_was, found),
+                                map(_was_comment, found), map(_was_verdict, found), rows.comments, rows.verdicts)))
+        for outcome, score_id in zip(outcomes, map(_score_id, found)):
+            if outcome and score_id is not None:
+                outcome[2].append(score_id)
+        return outcomes, list(map(is_, found, repeat(_ABSENT)))
+
+    def review(self, review_id: int, outcomes: list[tuple]) -> bool:
+        """Gather the audit pieces of rows of one review; whether the review is new to the merge."""
         first = review_id not in self.pieces
         if first:
             self.pieces[review_id] = ([], [])
         old, new = self.pieces[review_id]
-        count = len(new)
-        for _row, _a, code, value, comment, verdict in items:
-            row = stored.get(review_id << 32 | codes[code])
-            if row is None:
-                self.new_rows.append((review_id, codes[code], value, comment, verdict))
-                piece = self.fresh.get((code, id(value), comment, verdict))
-                if piece is None:
-                    self.text.keep(value)
-                    piece = self.fresh[(code, id(value), comment, verdict)] = self.text.new(code, value, comment,
-                                                                                          verdict)
-                new.append(piece)
-                continue
-            _key, score_id, was, was_comment, was_verdict = row
-            found = outcomes.get((code, id(value), was, was_comment, was_verdict, comment, verdict))
-            if found is None:
-                found = self._outcome(code, value, was, was_comment, was_verdict, comment, verdict)
-            if found:
-                old_piece, new_piece, ids = found
-                old.append(old_piece)
-                new.append(new_piece)
-                ids.append(score_id)
-        self.changed += len(new) - count
+        changes = list(filter(None, outcomes))
+        old += filter(None, map(_first, changes))
+        new += map(_second, changes)
+        self.changed += len(changes)
         return first
 
-    def _outcome(self, code: str, value: Decimal | None, was: int | None, was_comment: str, was_verdict: str,
-                 comment: str, verdict: str) -> tuple:
+    def _outcome(self, code: str, _value_id: int, value: Decimal | None, was: object, was_comment: str,
+                 was_verdict: str, comment: str, verdict: str) -> tuple:
         """What merging a row into a stored score does (module rules), worked out once per distinct case."""
         text = self.text
-        key = (code, id(value), was, was_comment, was_verdict, comment, verdict)
         text.keep(value)
+        if was is NEW:
+            return None, text.new(code, value, comment, verdict), None
         scaled = was if value is None else text.scaled(value)
         comment, verdict = comment or was_comment, verdict or was_verdict
         if scaled == was and comment == was_comment and verdict == was_verdict:
-            found: tuple = ()
-        else:
-            change = (scaled if scaled != was else KEEP, comment if comment != was_comment else KEEP,
-                      verdict if verdict != was_verdict else KEEP)
-            found = (text.old(code, was, was_comment, was_verdict), text.new(code, value, comment, verdict, was),
-                     self.updates.setdefault(change, []))
-        self.outcomes[key] = found
-        return found
+            return ()
+        change = (scaled if scaled != was else KEEP, comment if comment != was_comment else KEEP,
+                  verdict if verdict != was_verdict else KEEP)
+        return (text.old(code, was, was_comment, was_verdict), text.new(code, value, comment, verdict, was),
+                self.updates.setdefault(change, []))
 
     def events(self) -> list[tuple]:
         """One ``review.import`` event per review with a change, in the order the reviews came."""
@@ -268,4 +275,4 @@ class _AuditText:
     @staticmethod
     def encode(pieces: list[tuple[str, str]]) -> Encoded:
         """{code: fields} from its (code, piece) pairs, keys sorted as ``json.dumps`` sorts them."""
-        return Encoded("{" + ", ".join(piece for _code, piece in sorted(pieces)) + "}")
+        return Encoded("{" + ", ".join(map(_second, sorted(pieces))) + "}")

@@ -13,6 +13,7 @@ from emulation.models import Assignment, AuditEvent, CampaignUnit, Review, Score
 from emulation.services import ServiceError
 from emulation.services.accounts import grant_role
 from emulation.services.assignments import assign_reviewer, declare_conflict
+from emulation.services.audit import _json
 from emulation.services.review_import import (assignment_template, import_assignments, import_scores,
                                               score_template)
 from emulation.services.reviews import ScoreEntry, save_review
@@ -160,6 +161,39 @@ def test_blank_values_keep_what_was_scored(assigned):
                   csv_bytes(SCORE_HEADER, ["TXB", "chamcheo", cs.criteria[0].code, "", "", "Thiếu"]))
     score = Score.get()
     assert (score.value, score.evidence_verdict) == (Decimal("4.5"), "missing")
+
+
+def test_a_review_split_across_the_sheet_gets_one_event_with_every_change(assigned):
+    """Rows of a review in two runs, new and stored scores mixed: one event per review, old → new of
+    each changed criterion in code order; unchanged scores are neither written nor audited."""
+    cs, peer = assigned["cs"], assigned["peer"]
+    first, second, third = cs.criteria[:3]
+    assignment = Assignment.get(Assignment.submission == assigned["subs"][0].id)
+    save_review(peer, assignment, {first.code: ScoreEntry("4,5"), second.code: ScoreEntry("1")}, 1)
+    rows = [["TXB", "chamcheo", third.code, "2", "", ""], ["HDI", "chamcheo", first.code, "5", "", ""],
+            ["TXB", "chamcheo", second.code, "1", "", ""],          # unchanged
+            ["TXB", "chamcheo", first.code, "5.0", "Theo biên bản", "Đạt"]]
+    report = import_scores(None, assigned["campaign"], "d.csv", csv_bytes(SCORE_HEADER, *rows))
+    assert (report.rows, report.reviews, report.changed) == (4, 2, 3)
+    events = list(AuditEvent.select().where(AuditEvent.action == "review.import").order_by(AuditEvent.id))
+    review = Review.get(Review.assignment == assignment)
+    assert [e.object_id for e in events] == [review.id, Review.get(Review.assignment != assignment).id]
+    blank = {"comment": "", "evidence_verdict": ""}
+    assert events[0].old == _json({first.code: {**blank, "value": "4.5"}})
+    assert events[0].new == _json({first.code: {"comment": "Theo biên bản", "evidence_verdict": "accepted",
+                                                "value": "5.0"}, third.code: {**blank, "value": "2"}})
+    assert events[1].old == "{}" and events[1].new == _json({first.code: {**blank, "value": "5"}})
+    stored = {(s.review_id, s.criterion.code): s.value for s in Score.select()}
+    assert stored[(review.id, first.code)] == 5 and stored[(review.id, third.code)] == 2
+
+
+def test_a_value_far_from_the_self_score_needs_a_comment(assigned):
+    cs = assigned["cs"]
+    row = ["TXB", "chamcheo", cs.criteria[0].code, "0", "", ""]     # self-score 5, maximum 5
+    error = refused(import_scores, None, assigned["campaign"], "d.csv", csv_bytes(SCORE_HEADER, row))
+    assert "hãy ghi nhận xét giải thích" in error.problems[0]
+    import_scores(None, assigned["campaign"], "d.csv", csv_bytes(SCORE_HEADER, row[:4] + ["Thiếu minh chứng", ""]))
+    assert Score.get().value == 0
 
 
 def test_scores_are_locked_outside_the_review_window(assigned):
