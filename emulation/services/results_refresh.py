@@ -184,8 +184,6 @@ def _insert_results(rows: list[list], now: dt.datetime) -> None:
     sql = (f"INSERT INTO {q[0]}{Result._meta.table_name}{q[1]} ({names}) "
            f"VALUES ({', '.join([mark] * len(_FIELDS))})")
     at = Result.computed_at.db_value(now)
-    if is_sqlite():
-        at = str(at)      # as peewee's SQLite adapter writes a datetime (isoformat, " "), once for every row
     for r in rows:
         r.append(at)
     db.obj.cursor().executemany(sql, rows)
