@@ -55,6 +55,28 @@ def _seeded_sqlite(tmp_path_factory) -> dict:
     return {"dir": tmp_path_factory.mktemp("seeded"), "path": None}
 
 
+def _closed_before_sending(app):
+    """Wrap ``app`` so every response body is read whole and closed inside the app call.
+
+    werkzeug's development server closes the response only after draining the socket, and
+    that drain (``rfile.read`` in ``serving.py``'s ``execute``) raises when Chromium resets a
+    connection it no longer wants (a favicon during a navigation). The static file is then
+    left open, and the suite's ``filterwarnings = error`` turns the later ``ResourceWarning``
+    into a failure of whichever test is running. The app streams nothing, so buffering is
+    harmless here.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app_config, _seeded_sqlite):
     """The app with the demo seeded, served by a threaded werkzeug server; yields its base URL.
@@ -85,7 +107,7 @@ def live_server(app_config, _seeded_sqlite):
             db.close()
     if sqlite_file is not None and cached is None:
         _seeded_sqlite["path"] = shutil.copy(sqlite_file, _seeded_sqlite["dir"] / "seeded.db")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
