@@ -9,7 +9,8 @@ write nothing when any row is wrong; the refusal lists every problem by row and 
   reviewer's sheet are merged into their review (a blank value leaves the criterion as
   it was); every review touched gets a new version, so a form open in a browser is
   refused as stale; a review with a value for every criterion becomes submitted; every
-  change is audited old → new, one event per review, plus one event for the file.
+  change is audited old → new, one event per review, plus one event for the file. The
+  results are refreshed when a review's totals or state changed (not for comments alone).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from .assignments import conflict_label
 from .audit import record
 from .criteria import domain_set
 from .reviews import check_campaign_review_window
-from .score_merge import merge_scores
+from .score_merge import Merged, merge_scores
 from .sheets import read_rows, read_table, refusal, workbook
 
 MAX_SCORE_ROWS = 2_000_000  # a city campaign (10,000 submissions × 5 reviewers × 30 criteria = 1.5 M) in one file
@@ -157,26 +158,27 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
     now = now or utcnow()
     check_campaign_review_window(campaign, now)
     with no_cycle_collection():
-        report = _import_scores(actor, campaign, filename, data, now, progress)
-    # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
-    from .results_refresh import request_refresh
-    request_refresh(campaign, now)
+        report, merged = _import_scores(actor, campaign, filename, data, now, progress)
+    if merged.results_stale:
+        # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
+        from .results_refresh import request_refresh
+        request_refresh(campaign, now)
     return report
 
 
 def _import_scores(actor: User | None, campaign: Campaign, filename: str, data: bytes, now: dt.datetime,
-                   progress: Callable[[int], None] | None) -> ScoreImport:
+                   progress: Callable[[int], None] | None) -> tuple[ScoreImport, Merged]:
     table = read_rows(filename, data, SCORE_COLUMNS, max_rows=MAX_SCORE_ROWS)
     with db.atomic():
         ctx = _context(campaign, with_scores=True)
         records, problems = validate_score_table(table.present, table.numbers, table.cells, ctx)
         if problems:
             raise refusal(SCORE_COLUMNS, problems)
-        reviews, changed, submitted = merge_scores(actor, campaign, records, now, progress)
+        merged = merge_scores(actor, campaign, records, now, progress)
         record(actor, "scores.import", campaign,
-               new={"file": filename, "rows": len(table.numbers), "reviews": reviews, "changed": changed,
-                    "submitted": submitted})
-    return ScoreImport(len(table.numbers), reviews, submitted, changed)
+               new={"file": filename, "rows": len(table.numbers), "reviews": merged.reviews,
+                    "changed": merged.changed, "submitted": merged.complete})
+    return ScoreImport(len(table.numbers), merged.reviews, merged.complete, merged.changed), merged
 
 
 def score_template(campaign: Campaign) -> bytes:

@@ -4,6 +4,9 @@ Rules (``review_import`` states them for the user):
 - a row's value, comment and verdict replace the stored ones; a blank value, comment or
   verdict leaves the stored one (a new score without a value is stored empty);
 - a score whose value, comment and verdict are unchanged is not written;
+- the totals (``review_totals``) are recomputed for the reviews with a value written or added;
+  a comment or verdict alone leaves a review's totals as they were, and when no review's
+  totals or state changed the results are not stale;
 - every review touched gets a new version (``updated_at`` now), so a form open in a
   browser is refused as stale; a review with a value for every criterion of its set
   becomes submitted;
@@ -24,6 +27,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import NamedTuple
 from itertools import compress, groupby, repeat
 from operator import add, getitem, is_, itemgetter
 
@@ -42,14 +46,20 @@ _COLUMNS = ("value", "comment", "evidence_verdict")
 KEEP = object()     # a column an update leaves as it is
 NEW = object()      # the stored value of a score not stored yet
 _ABSENT = (None, None, NEW, "", "")            # ``_stored``'s row for a score not stored yet
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _revalues = itemgetter(0), itemgetter(1), itemgetter(3)
 _score_id, _was, _was_comment, _was_verdict = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 
 
+class Merged(NamedTuple):
+    reviews: int        # reviews touched
+    changed: int        # scores changed or added
+    complete: int       # reviews touched that hold every value (now submitted)
+    results_stale: bool     # a review's totals or state changed: the results must be refreshed
+
+
 def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: dt.datetime,
-                 progress: Callable[[int], None] | None = None) -> tuple[int, int, int]:
-    """Merge the rows into the reviews (module rules) in the open transaction; (reviews touched,
-    values changed or added, reviews complete)."""
+                 progress: Callable[[int], None] | None = None) -> Merged:
+    """Merge the rows into the reviews (module rules) in the open transaction."""
     assignments = set(rows.assignments)
     reviews = _reviews(campaign, assignments, now)
     set_of = {a: (campaign.collective_set_id if t == "collective" else campaign.individual_set_id)
@@ -82,14 +92,14 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
                 new_rows)
     _update_scores(merged.updates)
     review_ids = [rid for rid, _state in reviews.values()]
-    recompute_totals(review_ids)
+    recompute_totals(merged.revalued)
     with temporary_ids("score_merge_reviews", review_ids) as table:
         touched = SQL(f"(SELECT id FROM {table})")
         Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(touched)).execute()
         newly, complete = _submit_complete(reviews, set_of, touched, now)
     record_many(actor, merged.events() + [(_Ref(rid), "review.submit", {"state": "draft"}, {"state": "submitted"})
                                           for rid in newly], note="import")
-    return len(assignments), merged.changed, complete
+    return Merged(len(assignments), merged.changed, complete, bool(merged.revalued or newly))
 
 
 def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int], touched: SQL,
@@ -116,14 +126,15 @@ class _Merge:
     def __init__(self) -> None:
         self.updates: dict[tuple, list[int]] = {}   # (value, comment, verdict or KEEP) -> score ids
         self.pieces: dict[int, tuple[list, list]] = {}      # review id -> (old, new) audit pieces
+        self.revalued: set[int] = set()     # the reviews with a value written or added
         self.changed = 0
         self.text = _AuditText()
 
     def outcomes(self, keys: Iterable[int], rows: ScoreRows, stored: dict[int, tuple]
                  ) -> tuple[list[tuple], list[bool]]:
         """What each row does — () when it changes nothing, else (old piece or None when new, new
-        piece, ids of the scores updated alike or None when new), its stored score's id joined
-        to those — and whether its score is new."""
+        piece, ids of the scores updated alike or None when new, whether it writes a value), its
+        stored score's id joined to those — and whether its score is new."""
         found = list(map(stored.get, keys, repeat(_ABSENT)))
         # a case: (code, id of the new value, the value, stored value, comment, verdict, new comment,
         # verdict), worked out once; the value's identity keeps apart equal values printed differently (5, 5.0)
@@ -145,6 +156,8 @@ class _Merge:
         old += filter(None, map(_first, changes))
         new += map(_second, changes)
         self.changed += len(changes)
+        if any(map(_revalues, changes)):
+            self.revalued.add(review_id)
         return first
 
     def _outcome(self, code: str, _value_id: int, value: Decimal | None, was: object, was_comment: str,
@@ -153,7 +166,7 @@ class _Merge:
         text = self.text
         text.keep(value)
         if was is NEW:
-            return None, text.new(code, value, comment, verdict), None
+            return None, text.new(code, value, comment, verdict), None, value is not None
         scaled = was if value is None else text.scaled(value)
         comment, verdict = comment or was_comment, verdict or was_verdict
         if scaled == was and comment == was_comment and verdict == was_verdict:
@@ -161,7 +174,7 @@ class _Merge:
         change = (scaled if scaled != was else KEEP, comment if comment != was_comment else KEEP,
                   verdict if verdict != was_verdict else KEEP)
         return (text.old(code, was, was_comment, was_verdict), text.new(code, value, comment, verdict, was),
-                self.updates.setdefault(change, []))
+                self.updates.setdefault(change, []), scaled != was)
 
     def events(self) -> list[tuple]:
         """One ``review.import`` event per review with a change, in the order the reviews came."""

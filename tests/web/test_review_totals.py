@@ -165,3 +165,41 @@ def test_many_reviews_are_recomputed_in_one_statement(assigned, monkeypatch):
     monkeypatch.undo()
     assert stale() == []
     assert Review.get_by_id(empty.id).valued == 0 and Review.get_by_id(empty.id).total == 0
+
+
+_COMMENTS = ("", "Theo biên bản chấm", "Đã xem minh chứng")
+
+
+def _results() -> list[tuple]:
+    """Every result row but its id and time (a refresh replaces the rows)."""
+    from emulation.models import Result
+    fields = [f for name, f in Result._meta.fields.items() if name not in ("id", "computed_at")]
+    return list(Result.select(*fields).order_by(Result.submission).tuples())
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(-1, 20), st.integers(0, 2), st.sampled_from(["", "Đạt", "Thiếu"])),
+                         min_size=1, max_size=40), min_size=1, max_size=3))
+def test_any_sequence_of_score_imports_keeps_the_totals_and_refreshes_when_they_change(assigned, monkeypatch,
+                                                                                        sheets):
+    """Property: after every import (values given or blank, comments and verdicts changed or kept),
+    stored totals = recomputed; and when the import asks for no refresh, a refresh gives the very
+    results it had before (only comments or verdicts changed)."""
+    from emulation.services import results_refresh
+    cs, campaign = assigned["cs"], assigned["campaign"]
+    asked: list[int] = []
+    request = results_refresh.request_refresh
+    monkeypatch.setattr(results_refresh, "request_refresh", lambda c, now=None: (asked.append(1), request(c, now)))
+    slots = [(unit, c) for unit in ("TXB", "HDI") for c in cs.criteria]
+    for sheet in sheets:
+        rows = []
+        for (n, comment, verdict), (unit, c) in zip(sheet, slots):
+            value = "" if n < 0 else str(min(n * c.step, c.max)).replace(".", ",")
+            rows.append([unit, "chamcheo", c.code, value, _COMMENTS[comment or (n >= 0)], verdict])
+        results_refresh.refresh_results(campaign)
+        before, asked[:] = _results(), []
+        import_scores(None, campaign, "d.csv", csv_bytes(SCORE_HEADER, *rows, sep=";"))
+        assert _checked() is not None
+        if not asked:
+            results_refresh.refresh_results(campaign)
+            assert _results() == before
