@@ -69,13 +69,14 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
     for c, set_id, code in db.execute(Criterion.select(Criterion.id, Criterion.criteria_set, Criterion.code)
                                       .where(Criterion.criteria_set.in_(set(set_of.values()) or {0}))).fetchall():
         criteria[set_id][code] = c
-    # the key of each row's score in ``_stored``: its review id << 32 | its criterion's id
-    review_key = {a: reviews[a][0] << 32 for a in assignments}
+    # the key of each row's score in ``_stored``
+    span = (Criterion.select(fn.MAX(Criterion.id)).scalar() or 0) + 1
+    review_key = {a: reviews[a][0] * span for a in assignments}
     codes = {a: criteria[set_of[a]] for a in assignments}
     keys = map(add, map(review_key.__getitem__, rows.assignments),
                map(getitem, map(codes.__getitem__, rows.assignments), rows.criteria))
     merged = _Merge()
-    outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign))
+    outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign, span))
     new_rows = [(reviews[a][0], criteria[set_of[a]][code], value, comment, verdict)
                 for a, code, value, comment, verdict in compress(zip(*rows[1:]), fresh)]
     start = 0
@@ -207,10 +208,17 @@ def _reviews(campaign: Campaign, assignments: set[int], now: dt.datetime) -> dic
     return load() if missing else reviews
 
 
-def _stored(campaign: Campaign) -> dict[int, tuple]:
-    """The campaign's scores: review id << 32 | criterion id -> (that key, score id, scaled value,
-    comment, verdict), read and indexed without a Python loop."""
-    key = Score.review * (1 << 32) + Score.criterion
+def _stored(campaign: Campaign, span: int) -> dict[int, tuple]:
+    """The campaign's scores: review id × ``span`` + criterion id -> (that key, score id, scaled
+    value, comment, verdict), read and indexed without a Python loop.
+
+    ``span`` exceeds every criterion id, so a key names one score; and consecutive scores get
+    consecutive keys. (With review id << 32 | criterion id, every key of a criterion fell in
+    the same slot of the dict's hash table: Python hashes an int to itself, the table indexes
+    by the low bits, and lookups walked long probe chains: 1.2 s to build, 0.65 s to look up
+    1.5 M keys, against 0.27 s and 0.11 s.)
+    """
+    key = Score.review * span + Score.criterion
     rows = db.execute(Score.select(key, Score.id, Score.value, Score.comment, Score.evidence_verdict)
                       .join(Review).join(Assignment).join(Submission)
                       .where(Submission.campaign == campaign)).fetchall()
