@@ -77,8 +77,9 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
                map(getitem, map(codes.__getitem__, rows.assignments), rows.criteria))
     merged = _Merge()
     outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign, span))
+    # the new rows, picked column by column (no tuple per row of the sheet)
     new_rows = [(reviews[a][0], criteria[set_of[a]][code], value, comment, verdict)
-                for a, code, value, comment, verdict in compress(zip(*rows[1:]), fresh)]
+                for a, code, value, comment, verdict in zip(*(compress(column, fresh) for column in rows[1:]))]
     start = 0
     # the pieces of a review are gathered run by run (a sheet lists a review's rows together, usually)
     for assignment_id, run in groupby(rows.assignments):
