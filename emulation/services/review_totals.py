@@ -1,7 +1,8 @@
 """Each review's totals, kept equal to its scores (read by the results refresh).
 
-Rule: after ANY write of ``score`` rows, the writer calls :func:`recompute` with the ids of
-the reviews it touched, in the same transaction. Then for every review:
+Rule: after ANY write of ``score`` values, the writer calls :func:`recompute` with the ids of
+the reviews whose values it wrote, in the same transaction (comments and verdicts enter no
+total, so a write of those alone needs none). Then for every review:
 
 - ``total`` = Σ of its values, those of ``penalty`` criteria subtracted (Σscore + Σbonus −
   Σpenalty over the values it holds, exact on the stored scaled integers; 0 without values);
