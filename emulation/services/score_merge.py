@@ -27,9 +27,9 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import NamedTuple
 from itertools import compress, groupby, repeat
 from operator import add, getitem, is_, itemgetter
+from typing import NamedTuple
 
 from peewee import SQL, chunked, fn
 
