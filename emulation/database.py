@@ -151,10 +151,20 @@ class Shared:
         self.value = value
 
 
+class Stored:
+    """A column of ``bulk_insert_columns`` whose values are already as the database stores them
+    (ids, scaled integers, texts): written without a ``db_value`` call per row."""
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any) -> None:
+        self.values = values
+
+
 def bulk_insert_columns(model: Any, columns: dict[Any, Any], count: int) -> int:
     """``bulk_insert`` of ``count`` rows given column by column: each field maps to a list of
-    values (one per row) or to a ``Shared`` value, converted once rather than once per row. Every
-    field with a Python default must be given (no default is filled in); no ids are returned."""
+    values (one per row), to a ``Shared`` value, converted once rather than once per row, or to
+    ``Stored`` values. Every field with a Python default must be given (no default is filled
+    in); no ids are returned."""
     if not count:
         return 0
     missing = [f.name for f in model._meta.sorted_fields
@@ -167,6 +177,7 @@ def bulk_insert_columns(model: Any, columns: dict[Any, Any], count: int) -> int:
     marks = ", ".join([database.param] * len(columns))
     sql = f"INSERT INTO {q[0]}{model._meta.table_name}{q[1]} ({names}) VALUES ({marks})"
     cells = [repeat(field.db_value(values.value), count) if isinstance(values, Shared)
+             else values.values if isinstance(values, Stored)
              else map(field.db_value, values) for field, values in columns.items()]
     database.cursor().executemany(sql, zip(*cells))
     return count

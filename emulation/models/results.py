@@ -16,7 +16,8 @@ from .submission import Submission
 
 class Result(BaseModel):
     """The scoring, ranks and award outcome of one submission at ``computed_at``."""
-    campaign = ForeignKeyField(Campaign, backref="results", on_delete="CASCADE")
+    # indexed by (campaign, target, rank_overall) below (migration 0010)
+    campaign = ForeignKeyField(Campaign, backref="results", on_delete="CASCADE", index=False)
     submission = ForeignKeyField(Submission, unique=True, on_delete="CASCADE")
     target = CharField(max_length=20, constraints=[Check("target IN ('collective', 'individual')")])
     cluster = ForeignKeyField(Cluster, null=True, on_delete="SET NULL")

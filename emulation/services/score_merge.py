@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from peewee import SQL, chunked, fn
 
-from ..database import bulk_insert, db, temporary_ids
+from ..database import Shared, Stored, bulk_insert_columns, db, temporary_ids
 from ..domain.memo import Memo
 from ..domain.score_table import ScoreRows
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User
@@ -77,9 +77,6 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
                map(getitem, map(codes.__getitem__, rows.assignments), rows.criteria))
     merged = _Merge()
     outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign, span))
-    # the new rows, picked column by column (no tuple per row of the sheet)
-    new_rows = [(reviews[a][0], criteria[set_of[a]][code], value, comment, verdict)
-                for a, code, value, comment, verdict in zip(*(compress(column, fresh) for column in rows[1:]))]
     start = 0
     # the pieces of a review are gathered run by run (a sheet lists a review's rows together, usually)
     for assignment_id, run in groupby(rows.assignments):
@@ -90,8 +87,7 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
         start = end
     if progress is not None and len(merged.pieces) % PROGRESS_EVERY:
         progress(len(merged.pieces))
-    bulk_insert(Score, [Score.review, Score.criterion, Score.value, Score.comment, Score.evidence_verdict],
-                new_rows)
+    _insert_new(rows, fresh, {a: rid for a, (rid, _state) in reviews.items()}, codes)
     _update_scores(merged.updates)
     review_ids = [rid for rid, _state in reviews.values()]
     recompute_totals(merged.revalued)
@@ -120,6 +116,18 @@ def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int]
             (Review.update(state="submitted", submitted_at=now)
              .where(Review.id.in_(SQL(f"(SELECT id FROM {table})"))).execute())
     return newly, len(complete)
+
+
+def _insert_new(rows: ScoreRows, fresh: list[bool], review_of: dict[int, int], codes: dict[int, dict[str, int]]
+                ) -> None:
+    """Insert the rows whose score is new, picked and converted column by column (no tuple per
+    row of the sheet; each distinct value converted once)."""
+    assignments, criteria, values, comments, verdicts = (list(compress(column, fresh)) for column in rows[1:])
+    bulk_insert_columns(Score, {
+        Score.review: Stored(map(review_of.__getitem__, assignments)),
+        Score.criterion: Stored(map(getitem, map(codes.__getitem__, assignments), criteria)),
+        Score.value: Stored(map(Memo(Score.value.db_value).__getitem__, values)),
+        Score.comment: Stored(comments), Score.evidence_verdict: Stored(verdicts)}, len(assignments))
 
 
 class _Merge:
@@ -203,9 +211,11 @@ def _reviews(campaign: Campaign, assignments: set[int], now: dt.datetime) -> dic
             Review.select(Review.id, Review.assignment, Review.state).join(Assignment).join(Submission)
             .where(Submission.campaign == campaign)).fetchall() if a in assignments}
     reviews = load()
-    missing = [a for a in assignments if a not in reviews]
-    for batch in chunked(missing, BATCH):
-        Review.insert_many([{"assignment": a, "updated_at": now} for a in batch]).execute()
+    missing = sorted(a for a in assignments if a not in reviews)
+    bulk_insert_columns(Review, {
+        Review.assignment: Stored(missing), Review.state: Shared("draft"), Review.version: Shared(1),
+        Review.updated_at: Shared(now), Review.total: Shared(0), Review.valued: Shared(0),
+        Review.disqualifying: Shared(False)}, len(missing))
     return load() if missing else reviews
 
 

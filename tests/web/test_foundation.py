@@ -1,6 +1,7 @@
 """Configuration, database settings, migrations, the exact decimal field and the worker."""
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from playhouse.schema_diff import diff_models
 from emulation.config import ConfigError, build_config
 from emulation.database import db, make_database
 from emulation.migrations import pending, runner as migration_runner, upgrade
-from emulation.models import ALL_MODELS, AuditEvent, Criterion
+from emulation.models import ALL_MODELS, Assignment, AuditEvent, CampaignUnit, Criterion, Review, Score
+from emulation.services import submissions
 from tests.helpers import login, post
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -72,6 +74,35 @@ def test_upgrade_from_an_older_schema(tmp_path):
     assert upgrade(database) == later
     assert upgrade(database) == []
     database.close()
+
+
+def _indexes(table):
+    return {index.name for index in db.obj.get_indexes(table)}
+
+
+def test_score_rebuild_keeps_every_score_and_the_verdict_check(app, make):
+    """Migration 0010 (undone, then done again) keeps every score with its id and drops the indexes
+    a wider one covers; the verdict check, rewritten without ``IN``, still refuses an unknown verdict."""
+    migration = importlib.import_module("emulation.migrations.0010_score_writes")
+    campaign, unit = make.campaign(), make.unit()
+    CampaignUnit.create(campaign=campaign, unit=unit)
+    submission = submissions.open_collective(campaign, unit)
+    _cs, criteria = submissions.criteria_of(submission)
+    reviewer = make.user("peer", campaign=campaign)
+    review = Review.create(assignment=Assignment.create(submission=submission, reviewer=reviewer, role="peer"))
+    rows = list(criteria.values())
+    for criterion, verdict in zip(rows, ("", "accepted", "insufficient", "missing")):
+        Score.create(review=review, criterion=criterion, value=Decimal("7.5"), comment="<b>x</b>", evidence_verdict=verdict)
+    stored = list(Score.select().order_by(Score.id).tuples())
+    migration.down(None, db.obj)
+    assert {"score_review_id", "result_campaign_id"} <= _indexes("score") | _indexes("result")
+    migration.up(None, db.obj)
+    assert not {"score_review_id", "result_campaign_id"} & (_indexes("score") | _indexes("result"))
+    assert list(Score.select().order_by(Score.id).tuples()) == stored
+    assert not diff_models(db.obj, ALL_MODELS)
+    with pytest.raises(IntegrityError):
+        with db.atomic():
+            Score.create(review=review, criterion=rows[4], evidence_verdict="bogus")
 
 
 def test_db_cli(runner):
