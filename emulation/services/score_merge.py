@@ -17,8 +17,8 @@ Rules (``review_import`` states them for the user):
 Built for a million rows: the stored scores are read as plain rows in one query, what a
 row does to a stored (value, comment, verdict) — unchanged, or its audit text and the
 update it joins — is worked out once per distinct case, the rows are matched to their
-cases column by column, and scores receiving the same new values are updated together
-(``UPDATE … WHERE id IN (…)``).
+cases column by column; ``score_writes`` inserts the new scores and updates the changed
+ones together (``UPDATE … WHERE id IN (…)``).
 """
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from itertools import compress, groupby, repeat
+from itertools import groupby, repeat
 from operator import add, getitem, is_, itemgetter
 from typing import NamedTuple
 
-from peewee import SQL, chunked, fn
+from peewee import SQL, fn
 
 from ..database import Shared, Stored, bulk_insert_columns, db, temporary_ids
 from ..domain.memo import Memo
@@ -39,11 +39,9 @@ from ..domain.score_table import ScoreRows
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User
 from .audit import Encoded, record_many
 from .review_totals import recompute as recompute_totals
+from .score_writes import KEEP, insert_new, update_scores
 
-BATCH = 500
 PROGRESS_EVERY = 500
-_COLUMNS = ("value", "comment", "evidence_verdict")
-KEEP = object()     # a column an update leaves as it is
 NEW = object()      # the stored value of a score not stored yet
 _ABSENT = (None, None, NEW, "", "")            # ``_stored``'s row for a score not stored yet
 _first, _second, _revalues = itemgetter(0), itemgetter(1), itemgetter(3)
@@ -87,8 +85,8 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
         start = end
     if progress is not None and len(merged.pieces) % PROGRESS_EVERY:
         progress(len(merged.pieces))
-    _insert_new(rows, fresh, {a: rid for a, (rid, _state) in reviews.items()}, codes)
-    _update_scores(merged.updates)
+    insert_new(rows, fresh, {a: rid for a, (rid, _state) in reviews.items()}, codes)
+    update_scores(merged.updates)
     review_ids = [rid for rid, _state in reviews.values()]
     recompute_totals(merged.revalued)
     with temporary_ids("score_merge_reviews", review_ids) as table:
@@ -116,18 +114,6 @@ def _submit_complete(reviews: dict[int, tuple[int, str]], set_of: dict[int, int]
             (Review.update(state="submitted", submitted_at=now)
              .where(Review.id.in_(SQL(f"(SELECT id FROM {table})"))).execute())
     return newly, len(complete)
-
-
-def _insert_new(rows: ScoreRows, fresh: list[bool], review_of: dict[int, int], codes: dict[int, dict[str, int]]
-                ) -> None:
-    """Insert the rows whose score is new, picked and converted column by column (no tuple per
-    row of the sheet; each distinct value converted once)."""
-    assignments, criteria, values, comments, verdicts = (list(compress(column, fresh)) for column in rows[1:])
-    bulk_insert_columns(Score, {
-        Score.review: Stored(map(review_of.__getitem__, assignments)),
-        Score.criterion: Stored(map(getitem, map(codes.__getitem__, assignments), criteria)),
-        Score.value: Stored(map(Memo(Score.value.db_value).__getitem__, values)),
-        Score.comment: Stored(comments), Score.evidence_verdict: Stored(verdicts)}, len(assignments))
 
 
 class _Merge:
@@ -234,34 +220,6 @@ def _stored(campaign: Campaign, span: int) -> dict[int, tuple]:
                       .join(Review).join(Assignment).join(Submission)
                       .where(Submission.campaign == campaign)).fetchall()
     return dict(zip(map(itemgetter(0), rows), rows))
-
-
-def _update_scores(updates: dict[tuple, list[int]]) -> None:
-    """Write the changed columns: (value, comment, verdict, each ``KEEP`` when unchanged) -> score ids.
-
-    Scores receiving the same new values are updated together (``WHERE id IN (…)``); the
-    others, one by one, with one prepared statement per set of changed columns.
-    """
-    q, mark = db.obj.quote, db.obj.param
-    cursor = db.obj.cursor()
-    single: dict[tuple[int, ...], list[tuple]] = defaultdict(list)
-    for key, ids in updates.items():
-        columns = tuple(i for i, v in enumerate(key) if v is not KEEP)
-        values = [v for v in key if v is not KEEP]
-        if len(ids) == 1:
-            single[columns].append((*values, ids[0]))
-            continue
-        for batch in chunked(ids, BATCH):
-            cursor.execute(f"{_set(columns)} WHERE {q[0]}id{q[1]} IN ({', '.join([mark] * len(batch))})",
-                           [*values, *batch])
-    for columns, rows in single.items():
-        cursor.executemany(f"{_set(columns)} WHERE {q[0]}id{q[1]} = {mark}", rows)
-
-
-def _set(columns: tuple[int, ...]) -> str:
-    q, mark = db.obj.quote, db.obj.param
-    names = ", ".join(f"{q[0]}{Score._meta.fields[_COLUMNS[i]].column_name}{q[1]} = {mark}" for i in columns)
-    return f"UPDATE {q[0]}{Score._meta.table_name}{q[1]} SET {names}"
 
 
 class _AuditText:
