@@ -14,6 +14,11 @@ class Encoded(str):
     that encodes repeated parts once); stored as they are."""
 
 
+def encoded(value: Any) -> Encoded:
+    """``value`` encoded once, for a bulk writer that records it in many events."""
+    return Encoded(_json(value))
+
+
 def _json(value: Any) -> str:
     if value is None:
         return ""
@@ -35,16 +40,16 @@ def record(actor: User | None, action: str, obj: Any = None, *, object_type: str
 
 
 def record_many(actor: User | None, events: list[tuple[Any, str, Any, Any]], note: str = "") -> int:
-    """Append many events (object, action, old, new) in one statement, all at the same instant."""
-    from ..database import Shared, bulk_insert_columns
+    """Append many events (object, action, old, new) in few statements, all at the same instant."""
+    from ..database import Shared, Stored, bulk_insert_columns
     from ..models import utcnow
     return bulk_insert_columns(AuditEvent, {
         AuditEvent.at: Shared(utcnow()), AuditEvent.actor: Shared(actor.id if actor is not None else None),
-        AuditEvent.action: [action for _obj, action, _old, _new in events],
-        AuditEvent.object_type: [type(obj).__name__ for obj, _action, _old, _new in events],
+        AuditEvent.action: Stored([str(action) for _obj, action, _old, _new in events]),
+        AuditEvent.object_type: Stored([type(obj).__name__ for obj, _action, _old, _new in events]),
         AuditEvent.object_id: [obj.id for obj, _action, _old, _new in events],
-        AuditEvent.old: [_json(old) for _obj, _action, old, _new in events],
-        AuditEvent.new: [_json(new) for _obj, _action, _old, new in events],
+        AuditEvent.old: Stored([_json(old) for _obj, _action, old, _new in events]),
+        AuditEvent.new: Stored([_json(new) for _obj, _action, _old, new in events]),
         AuditEvent.note: Shared(note)}, len(events))
 
 

@@ -27,7 +27,7 @@ from operator import itemgetter
 
 from peewee import JOIN, SQL, Case, fn
 
-from ..database import db, is_sqlite
+from ..database import db, insert_rows, is_sqlite
 from ..domain import awards
 from ..domain.aggregation import CONTEXT
 from ..domain.memo import Memo
@@ -176,17 +176,11 @@ def _stored(value: Decimal | None) -> int | None:
 
 
 def _insert_results(rows: list[list], now: dt.datetime) -> None:
-    """The rows (every column of ``_FIELDS`` but the last, already as stored) in one prepared statement."""
-    if not rows:
-        return
-    q, mark = db.obj.quote, db.obj.param
-    names = ", ".join(f"{q[0]}{f.column_name}{q[1]}" for f in _FIELDS)
-    sql = (f"INSERT INTO {q[0]}{Result._meta.table_name}{q[1]} ({names}) "
-           f"VALUES ({', '.join([mark] * len(_FIELDS))})")
+    """The rows (every column of ``_FIELDS`` but the last, already as stored), many per statement."""
     at = Result.computed_at.db_value(now)
     for r in rows:
         r.append(at)
-    db.obj.cursor().executemany(sql, rows)
+    insert_rows(Result._meta.table_name, [f.column_name for f in _FIELDS], rows, len(rows))
 
 
 def request_refresh(campaign: Campaign, now: dt.datetime | None = None) -> None:

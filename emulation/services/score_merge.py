@@ -37,7 +37,7 @@ from ..database import Shared, Stored, bulk_insert_columns, db, temporary_ids
 from ..domain.memo import Memo
 from ..domain.score_table import ScoreRows
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User
-from .audit import Encoded, record_many
+from .audit import Encoded, encoded, record_many
 from .review_totals import recompute as recompute_totals
 from .score_writes import KEEP, insert_new, update_scores
 
@@ -93,8 +93,9 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
         touched = SQL(f"(SELECT id FROM {table})")
         Review.update(version=Review.version + 1, updated_at=now).where(Review.id.in_(touched)).execute()
         newly, complete = _submit_complete(reviews, set_of, touched, now)
-    record_many(actor, merged.events() + [(_Ref(rid), "review.submit", {"state": "draft"}, {"state": "submitted"})
-                                          for rid in newly], note="import")
+    draft, submitted = encoded({"state": "draft"}), encoded({"state": "submitted"})
+    record_many(actor, merged.events() + [(_Ref(rid), "review.submit", draft, submitted) for rid in newly],
+                note="import")
     return Merged(len(assignments), merged.changed, complete, bool(merged.revalued or newly))
 
 
