@@ -124,7 +124,7 @@ def bulk_insert(model: Any, fields: list[Any], rows: list[tuple[Any, ...]]) -> i
     """Insert many rows with few statements (``insert_rows``); returns the row count.
 
     peewee's ``insert_many`` builds the SQL text of every row in Python, which dominates an
-    import of tens of thousands of rows. Here the statement is built once: the given
+    import of tens of thousands of rows. Here the columns are worked out once: the given
     ``fields``, plus every other field with a Python default (evaluated once for the whole
     call, so rows share a timestamp); each value goes through its field's ``db_value``, so
     scaled decimals and dates are stored as ``insert`` would store them. No ids are returned.
