@@ -7,6 +7,8 @@ that moment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class Clock:
@@ -17,6 +19,15 @@ class Clock:
         if self.frozen is not None:
             return self.frozen
         return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+    @contextmanager
+    def at(self, moment: dt.datetime) -> Iterator[None]:
+        """Everything inside happens at ``moment`` (naive UTC); the clock is as before after it."""
+        before, self.frozen = self.frozen, moment
+        try:
+            yield
+        finally:
+            self.frozen = before
 
 
 clock = Clock()

@@ -5,8 +5,9 @@ Stages (``upto``), each skipped when done, so a second run adds nothing:
   a finished campaign's archive, dated inside its windows), results computed, three award
   rules. Hạ Đình and Láng Hạ are tied (same reviews) at the boundary of the city's Bằng khen
   quota, so the council has a group to resolve.
-- "approved": the secretary gives the place to Láng Hạ with the council's reason; the
-  committee publishes the results (20 days ago, a 10-day window); Hạ Đình's officer objects
+- "approved": at the council's meeting (22 days ago) the secretary gives the place to Láng Hạ
+  with the council's reason, and a Giấy khen to Hạ Đình; the committee publishes the results
+  (20 days ago, a 10-day window); Hạ Đình's officer objects
   and the secretary answers; the committee approves Decision 2468/QĐ-UBND: the city's
   Bằng khen to Phường Thanh Xuân Bắc and Láng Hạ, and to Bà Lê Trà My, Bí thư Đoàn thanh
   niên phường Thanh Xuân Bắc; Giấy khen to the next units of each cluster.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ..clock import clock
 from ..domain.policy import ScoringPolicy
 from ..models import (Assignment, AwardRule, Campaign, Cluster, CriteriaSet, Criterion, Decision, Nomination, Objection,
                       Person, Review, Score, SelfScore, Submission, Unit, User)
@@ -42,14 +44,15 @@ RULES = (  # precedence, title, form, target, min band, quota kind, value, per c
     (2, "Giấy khen của Chủ tịch UBND Thành phố", "giay-khen", "collective", "Tốt", "count", 1, True),
     (3, "Bằng khen của Chủ tịch UBND Thành phố", "bang-khen", "individual", "Xuất sắc", "count", 1, False),
 )
-REASON = ("Hội đồng họp ngày 05/11/2025 biểu quyết 7/9: phường Láng Hạ có mô hình «Một cửa thân thiện» được "
+MEETING_DAYS_AGO = 22    # the council's meeting, two days before the results are published (``_finish``)
+REASON = ("Hội đồng họp ngày {day} biểu quyết 7/9: phường Láng Hạ có mô hình «Một cửa thân thiện» được "
           "Thành phố nhân rộng.")
-ADD_REASON = ("Hội đồng họp ngày 05/11/2025: phường Hạ Đình đồng điểm với phường Láng Hạ ở ranh giới chỉ tiêu "
+ADD_REASON = ("Hội đồng họp ngày {day}: phường Hạ Đình đồng điểm với phường Láng Hạ ở ranh giới chỉ tiêu "
               "Bằng khen, đề nghị tặng Giấy khen ngoài chỉ tiêu của cụm.")
 OBJECTION = ("Đề nghị Hội đồng xem xét lại tiêu chí 3.2: phường đã lắp đặt hòm thư góp ý điện tử từ tháng 3/2025, "
              "minh chứng đã nộp kèm hồ sơ nhưng phiếu chấm ghi «thiếu».")
 ANSWER = ("Hội đồng đã kiểm tra: minh chứng hòm thư góp ý có trong hồ sơ, điểm tiêu chí 3.2 đã được tính đủ. "
-          "Hai phường đồng điểm; Hội đồng chọn Láng Hạ theo biên bản họp ngày 05/11/2025.")
+          "Hai phường đồng điểm; Hội đồng chọn Láng Hạ theo biên bản họp ngày {day}.")
 
 
 def _create(now: dt.datetime, sets: dict[str, CriteriaSet], units: list[Unit]) -> Campaign:
@@ -131,33 +134,42 @@ def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str
 
 
 def _finish(campaign: Campaign, now: dt.datetime, users: dict[str, User]) -> None:
+    """The history after the review window, each step at its own moment (so its audit events,
+    council changes and dates read in order): meeting, publication, objection, answer, decision."""
     secretary, committee = users["thuky"], users["btdkt"]
+    ago = {step: now - dt.timedelta(days=days) for step, days in
+           (("meeting", MEETING_DAYS_AGO), ("published", 20), ("objected", 15), ("answered", 13), ("decided", 5))}
+    day = to_local(ago["meeting"], "Asia/Ho_Chi_Minh").strftime("%d/%m/%Y")
+    hdi = Submission.get(Submission.campaign == campaign, Submission.unit == Unit.get(Unit.code == "HDI"),
+                         Submission.target == "collective")
     groups = council.open_groups(campaign)
     if groups:
         lha = Unit.get(Unit.code == "LHA")
         chosen = {o.submission_id for o in groups[0].members if Submission.get_by_id(o.submission_id).unit_id == lha.id}
-        council.resolve(secretary, campaign, groups[0].key, chosen, REASON)
-        hdi = Submission.get(Submission.campaign == campaign, Submission.unit == Unit.get(Unit.code == "HDI"),
-                             Submission.target == "collective")
         giay_khen = AwardRule.get(AwardRule.campaign == campaign, AwardRule.precedence == 2)
-        council.change_award(secretary, campaign, hdi, giay_khen, "add", ADD_REASON)
+        with clock.at(ago["meeting"]):
+            council.resolve(secretary, campaign, groups[0].key, chosen, REASON.format(day=day))
+            council.change_award(secretary, campaign, hdi, giay_khen, "add", ADD_REASON.format(day=day))
     if campaign.results_published_at is None:
-        publication.publish_results(committee, campaign, now - dt.timedelta(days=20))
+        with clock.at(ago["published"]):
+            publication.publish_results(committee, campaign, ago["published"])
     if not Objection.select().where(Objection.campaign == campaign).exists():
-        hdi = Submission.get(Submission.campaign == campaign, Submission.unit == Unit.get(Unit.code == "HDI"),
-                             Submission.target == "collective")
-        objection = publication.lodge_objection(users["hadinh"], hdi, OBJECTION, now=now - dt.timedelta(days=15))
-        publication.answer_objection(secretary, objection, ANSWER, objection.version, now=now - dt.timedelta(days=13))
+        with clock.at(ago["objected"]):
+            objection = publication.lodge_objection(users["hadinh"], hdi, OBJECTION, now=ago["objected"])
+        with clock.at(ago["answered"]):
+            publication.answer_objection(secretary, objection, ANSWER.format(day=day), objection.version,
+                                         now=ago["answered"])
     decision = Decision.get_or_none(Decision.campaign == campaign)
-    if decision is None:
-        decision = decisions.draft_decision(committee, campaign, {
-            "number": DECISION_NUMBER, "signed_on": (now - dt.timedelta(days=5)).date(),
-            "authority": campaign.authority, "signer_title": campaign.signer_title,
-            "signer_name": campaign.signer_name,
-            "basis": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\nXét đề nghị của Hội đồng "
-                     "Thi đua – Khen thưởng Thành phố."})
-    if decision.state == "draft":
-        decisions.approve(committee, decision, now - dt.timedelta(days=5))
+    with clock.at(ago["decided"]):
+        if decision is None:
+            decision = decisions.draft_decision(committee, campaign, {
+                "number": DECISION_NUMBER, "signed_on": to_local(ago["decided"], "Asia/Ho_Chi_Minh").date(),
+                "authority": campaign.authority, "signer_title": campaign.signer_title,
+                "signer_name": campaign.signer_name,
+                "basis": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\nXét đề nghị của Hội đồng "
+                         "Thi đua – Khen thưởng Thành phố."})
+        if decision.state == "draft":
+            decisions.approve(committee, decision, ago["decided"])
 
 
 def seed_council_campaign(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str, User],

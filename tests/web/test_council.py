@@ -9,6 +9,7 @@ from emulation.clock import clock
 from emulation.models import (AuditEvent, AwardRule, Campaign, CouncilChange, Decision, DecisionAward, Objection, Submission,
                               Unit, User)
 from emulation.services import council
+from emulation.services.campaigns import to_local
 from emulation.services.demo import DEMO_PASSWORD, seed_demo
 from emulation.services.demo_council import DECISION_NUMBER, SLUG
 from tests.helpers import post
@@ -206,9 +207,40 @@ def test_the_demo_ends_with_an_approved_decision(app):
     assert Decision.select().count() == 1 and CouncilChange.select().count() == 3
 
 
+def test_the_demo_history_reads_in_order(app):
+    """The council meets, then the results are published, objected to and answered, then the
+    decision is signed: the dates shown, the reasons' meeting date and the audit log agree."""
+    seed_demo()
+    campaign = Campaign.get(Campaign.slug == SLUG)
+    objection, decision = Objection.get(), Decision.get(Decision.campaign == campaign)
+    changes = list(CouncilChange.select().where(CouncilChange.campaign == campaign))
+    assert changes and all(c.made_at < campaign.results_published_at < objection.lodged_at
+                           < objection.answered_at < decision.approved_at for c in changes)
+    assert decision.approved_at < clock.now() and campaign.council_opens < changes[0].made_at
+    meeting = to_local(changes[0].made_at, "Asia/Ho_Chi_Minh").strftime("%d/%m/%Y")
+    assert all(f"họp ngày {meeting}" in c.reason for c in changes) and meeting in objection.answer
+    events = {e.action: e.at for e in AuditEvent.select().where(AuditEvent.action.in_(
+        ("council.resolve", "council.add", "results.publish", "objection.lodge", "objection.answer",
+         "decision.approve")))}
+    assert len(events) == 6, events
+    assert events["council.resolve"] == events["council.add"] < events["results.publish"] \
+        < events["objection.lodge"] < events["objection.answer"] < events["decision.approve"]
+
+
 def test_result_page_names_the_decision_that_awarded_it(app, client, login):
     seed_demo()
     campaign = Campaign.get(Campaign.slug == SLUG)
     login(_user("hadinh"), DEMO_PASSWORD)
     page = client.get(f"/submissions/{_sub(campaign, 'HDI').id}/result").get_data(as_text=True)
     assert f"theo Quyết định số {DECISION_NUMBER}" in page and "Giấy khen của Chủ tịch UBND Thành phố" in page
+
+
+def test_a_closed_objection_page_leads_back_to_the_result(app, client, login):
+    seed_demo()
+    campaign = Campaign.get(Campaign.slug == SLUG)
+    hdi = _sub(campaign, "HDI")
+    login(_user("hadinh"), DEMO_PASSWORD)
+    page = client.get(f"/submissions/{hdi.id}/objection").get_data(as_text=True)
+    assert "Đã hết thời gian nhận ý kiến phản hồi" in page and 'name="reason"' not in page
+    assert f'href="/submissions/{hdi.id}/result"' in page
+    assert client.get(f"/submissions/{hdi.id}/result").status_code == 200
