@@ -22,7 +22,7 @@ from ..domain.policy import ScoringPolicy
 from ..models import (Assignment, AwardRule, Campaign, Cluster, CriteriaSet, Criterion, Decision, Nomination, Objection,
                       Person, Review, Score, SelfScore, Submission, Unit, User)
 from . import accounts, council, decisions, publication
-from .campaigns import CampaignInput, create_campaign, to_local
+from .campaigns import CampaignInput, create_campaign, to_local, to_utc
 from .criteria import domain_set
 from .demo_reviews import _level_value
 from .demo_submissions import _officer, _pdf
@@ -32,6 +32,7 @@ from .review_totals import recompute as recompute_totals
 from .self_totals import recompute as recompute_self_totals
 
 SLUG = "van-hoa-cong-so-2025"
+TZ = "Asia/Ho_Chi_Minh"
 TITLE = "Thi đua thực hiện văn hóa công sở và “nụ cười công sở” năm 2025"
 BASIS = "Căn cứ Kế hoạch thực hiện văn hóa công sở năm 2025 của UBND Thành phố;"
 DECISION_NUMBER = "2468/QĐ-UBND"
@@ -56,7 +57,7 @@ ANSWER = ("Hội đồng đã kiểm tra: minh chứng hòm thư góp ý có tro
 
 
 def _create(now: dt.datetime, sets: dict[str, CriteriaSet], units: list[Unit]) -> Campaign:
-    today = to_local(now, "Asia/Ho_Chi_Minh").replace(hour=0, minute=0, second=0, microsecond=0)
+    today = to_local(now, TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     day, opens, closes = dt.timedelta(days=1), dt.timedelta(hours=8), dt.timedelta(hours=17)
     return create_campaign(None, CampaignInput(
         slug=SLUG, title=TITLE, collective_set_id=sets["collective"].id, individual_set_id=sets["individual"].id,
@@ -134,12 +135,15 @@ def _seed_scored(now: dt.datetime, sets: dict[str, CriteriaSet], users: dict[str
 
 
 def _finish(campaign: Campaign, now: dt.datetime, users: dict[str, User]) -> None:
-    """The history after the review window, each step at its own moment (so its audit events,
-    council changes and dates read in order): meeting, publication, objection, answer, decision."""
+    """The history after the review window, each step at its own moment in office hours (so its
+    audit events, council changes and dates read in order): meeting, publication, objection,
+    answer, decision."""
     secretary, committee = users["thuky"], users["btdkt"]
-    ago = {step: now - dt.timedelta(days=days) for step, days in
-           (("meeting", MEETING_DAYS_AGO), ("published", 20), ("objected", 15), ("answered", 13), ("decided", 5))}
-    day = to_local(ago["meeting"], "Asia/Ho_Chi_Minh").strftime("%d/%m/%Y")
+    today = to_local(now, TZ).date()
+    ago = {step: to_utc(dt.datetime.combine(today - dt.timedelta(days=days), dt.time(*hour)), TZ)
+           for step, days, hour in (("meeting", MEETING_DAYS_AGO, (9, 0)), ("published", 20, (8, 30)),
+                                    ("objected", 15, (10, 15)), ("answered", 13, (15, 0)), ("decided", 5, (16, 0)))}
+    day = to_local(ago["meeting"], TZ).strftime("%d/%m/%Y")
     hdi = Submission.get(Submission.campaign == campaign, Submission.unit == Unit.get(Unit.code == "HDI"),
                          Submission.target == "collective")
     groups = council.open_groups(campaign)
@@ -163,7 +167,7 @@ def _finish(campaign: Campaign, now: dt.datetime, users: dict[str, User]) -> Non
     with clock.at(ago["decided"]):
         if decision is None:
             decision = decisions.draft_decision(committee, campaign, {
-                "number": DECISION_NUMBER, "signed_on": to_local(ago["decided"], "Asia/Ho_Chi_Minh").date(),
+                "number": DECISION_NUMBER, "signed_on": to_local(ago["decided"], TZ).date(),
                 "authority": campaign.authority, "signer_title": campaign.signer_title,
                 "signer_name": campaign.signer_name,
                 "basis": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\nXét đề nghị của Hội đồng "
