@@ -7,10 +7,10 @@ Stages (``upto``), each skipped when done, so a second run adds nothing:
   quota, so the council has a group to resolve.
 - "approved": at the council's meeting (22 days ago) the secretary gives the place to Láng Hạ
   with the council's reason, and a Giấy khen to Hạ Đình; the committee publishes the results
-  (20 days ago, a 10-day window); Hạ Đình's officer objects
-  and the secretary answers; the committee approves Decision 2468/QĐ-UBND: the city's
-  Bằng khen to Phường Thanh Xuân Bắc and Láng Hạ, and to Bà Lê Trà My, Bí thư Đoàn thanh
-  niên phường Thanh Xuân Bắc; Giấy khen to the next units of each cluster.
+  (20 days ago, a 10-day window); Hạ Đình's officer objects and the secretary answers; the
+  committee approves Decision 2468/QĐ-UBND (5 days ago): the city's Bằng khen to Phường
+  Thanh Xuân Bắc and Láng Hạ, and to Bà Lê Trà My, Bí thư Đoàn thanh niên phường Thanh Xuân
+  Bắc; Giấy khen to the next units of each cluster.
 """
 from __future__ import annotations
 
