@@ -105,6 +105,8 @@ def app(app_config):
     request, sharing ``g`` (and the logged-in user) between test clients."""
     app = create_app(app_config)
     yield app
+    from emulation import wal
+    wal.settle()        # a checkpoint a large write started beside it ends before the files go
     if not db.is_closed():
         db.close()
 

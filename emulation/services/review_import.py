@@ -23,6 +23,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from peewee import JOIN, chunked
 
+from .. import wal
 from ..database import db
 from ..memory import no_cycle_collection
 from ..domain import review_sheets
@@ -157,12 +158,14 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
     """Check every row, then merge the values into the reviews in one transaction, or write nothing."""
     now = now or utcnow()
     check_campaign_review_window(campaign, now)
-    with no_cycle_collection():
-        report, merged = _import_scores(actor, campaign, filename, data, now, progress)
-    if merged.results_stale:
-        # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
-        from .results_refresh import request_refresh
-        request_refresh(campaign, now)
+    with wal.checkpoints_held():
+        with no_cycle_collection():
+            report, merged = _import_scores(actor, campaign, filename, data, now, progress)
+        wal.checkpoint_beside()     # committed: the log is copied into the database beside what follows
+        if merged.results_stale:
+            # the rows are freed by now: the refresh (in-process when tasks run eagerly) does not carry them
+            from .results_refresh import request_refresh
+            request_refresh(campaign, now)
     return report
 
 
