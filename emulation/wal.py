@@ -18,9 +18,11 @@ waits for every checkpoint started (tests, benchmarks).
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,9 +30,12 @@ from peewee import SqliteDatabase
 
 from .database import db
 
+log = logging.getLogger(__name__)
 AUTOCHECKPOINT = 1000       # pages: SQLite's default, restored after ``checkpoints_held``
 _started: list[threading.Thread] = []
-durations: list[float] = []     # seconds each checkpoint took, in the order they ended
+durations: deque[float] = deque(maxlen=100)     # seconds the last checkpoints took, in the order they ended
+_ended = [0]      # checkpoints ended in this process
+_lock = threading.Lock()
 
 
 def _file() -> str | None:
@@ -61,18 +66,30 @@ def checkpoint_beside() -> None:
     if path is None:
         return
     thread = threading.Thread(target=_checkpoint, args=(path,), name="wal-checkpoint")
+    _started[:] = [t for t in _started if t.is_alive()]
     _started.append(thread)
     thread.start()
 
 
 def _checkpoint(path: str) -> None:
     start = time.perf_counter()
-    connection = sqlite3.connect(path, timeout=30)
     try:
-        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    finally:
-        connection.close()
-    durations.append(time.perf_counter() - start)
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:       # harmless: the log stays, and the next automatic checkpoint copies it
+        log.warning("WAL checkpoint of %s failed", path, exc_info=True)
+        return
+    with _lock:
+        durations.append(time.perf_counter() - start)
+        _ended[0] += 1
+
+
+def ended() -> int:
+    """How many checkpoints have ended in this process."""
+    return _ended[0]
 
 
 def settle() -> None:

@@ -295,12 +295,12 @@ def test_the_import_leaves_its_log_checkpoint_to_a_thread_beside_it(assigned):
     from emulation.database import db
     if not isinstance(db.obj, SqliteDatabase):
         pytest.skip("SQLite's write-ahead log")
-    cs, ended = assigned["cs"], len(wal.durations)
+    cs, ended = assigned["cs"], wal.ended()
     refused(import_scores, assigned["secretary"], assigned["campaign"], "diem.csv",
             csv_bytes(SCORE_HEADER, ["XYZ", "chamcheo", cs.criteria[0].code, "1", "", ""]))
     wal.settle()
-    assert len(wal.durations) == ended, "a refused import started a checkpoint"
+    assert wal.ended() == ended, "a refused import started a checkpoint"
     import_scores(assigned["secretary"], assigned["campaign"], "diem.csv", csv_bytes(SCORE_HEADER, *full_rows(cs)))
     wal.settle()
-    assert len(wal.durations) == ended + 1
+    assert wal.ended() == ended + 1
     assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == wal.AUTOCHECKPOINT
