@@ -2,7 +2,10 @@
 
 Rules (``review_import`` states them for the user):
 - a row's value, comment and verdict replace the stored ones; a blank value, comment or
-  verdict leaves the stored one (a new score without a value is stored empty);
+  verdict leaves the stored one; a row with none of the three for a score not stored yet
+  changes nothing (as the review form: nothing entered for that criterion yet — so the
+  untouched template imports as no change), and a new score with a comment or verdict but
+  no value is stored without a value;
 - a score whose value, comment and verdict are unchanged is not written;
 - the totals (``review_totals``) are recomputed for the reviews with a value written or added;
   a comment or verdict alone leaves a review's totals as they were, and when no review's
@@ -28,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from itertools import groupby, repeat
-from operator import add, getitem, is_, itemgetter
+from operator import add, and_, getitem, is_, itemgetter
 from typing import NamedTuple
 
 from peewee import SQL, fn
@@ -131,7 +134,7 @@ class _Merge:
                  ) -> tuple[list[tuple], list[bool]]:
         """What each row does — () when it changes nothing, else (old piece or None when new, new
         piece, ids of the scores updated alike or None when new, whether it writes a value), its
-        stored score's id joined to those — and whether its score is new."""
+        stored score's id joined to those — and whether it adds a new score."""
         found = list(map(stored.get, keys, repeat(_ABSENT)))
         # a case: (code, id of the new value, the value, stored value, comment, verdict, new comment,
         # verdict), worked out once; the value's identity keeps apart equal values printed differently (5, 5.0)
@@ -141,7 +144,7 @@ class _Merge:
         for outcome, score_id in zip(outcomes, map(_score_id, found)):
             if outcome and score_id is not None:
                 outcome[2].append(score_id)
-        return outcomes, list(map(is_, found, repeat(_ABSENT)))
+        return outcomes, list(map(and_, map(is_, found, repeat(_ABSENT)), map(bool, outcomes)))
 
     def review(self, review_id: int, outcomes: list[tuple]) -> bool:
         """Gather the audit pieces of rows of one review; whether the review is new to the merge."""
@@ -163,6 +166,8 @@ class _Merge:
         text = self.text
         text.keep(value)
         if was is NEW:
+            if value is None and not comment and not verdict:
+                return ()       # nothing entered for this criterion yet
             return None, text.new(code, value, comment, verdict), None, value is not None
         scaled = was if value is None else text.scaled(value)
         comment, verdict = comment or was_comment, verdict or was_verdict

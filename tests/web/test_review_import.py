@@ -226,6 +226,26 @@ def test_score_template_round_trips(assigned):
     assert again.cell(2, value_col).value is not None
 
 
+def test_the_untouched_template_imports_as_no_change(assigned):
+    save_review(assigned["peer"], Assignment.get(Assignment.submission == assigned["subs"][0]),
+                {assigned["cs"].criteria[0].code: ScoreEntry("4")}, 1)
+    before = (Score.select().count(), AuditEvent.select().where(AuditEvent.action == "review.import").count())
+    report = import_scores(assigned["secretary"], assigned["campaign"], "phieu-cham.xlsx",
+                           score_template(assigned["campaign"]))
+    assert (report.rows, report.changed, report.submitted) == (2 * len(assigned["cs"].criteria), 0, 0)
+    assert (Score.select().count(),
+            AuditEvent.select().where(AuditEvent.action == "review.import").count()) == before == (1, 0)
+
+
+def test_a_blank_row_with_a_comment_stores_a_score_without_a_value(assigned):
+    code = assigned["cs"].criteria[0].code
+    report = import_scores(assigned["secretary"], assigned["campaign"], "diem.csv",
+                           csv_bytes(SCORE_HEADER, ["TXB", "chamcheo", code, "", "Chưa đủ hồ sơ", ""],
+                                     ["TXB", "chamcheo", assigned["cs"].criteria[1].code, "", "", ""]))
+    assert report.changed == 1
+    assert [(s.criterion.code, s.value, s.comment) for s in Score.select()] == [(code, None, "Chưa đủ hồ sơ")]
+
+
 def test_cli_scores_and_assignments(assigned, runner, tmp_path):
     cs = assigned["cs"]
     slug = assigned["campaign"].slug
