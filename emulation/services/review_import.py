@@ -7,10 +7,12 @@ write nothing when any row is wrong; the refusal lists every problem by row and 
   on their row and are audited as overrides (like a manual override).
 - Scores: only inside the review window (scores are locked after it). Values of a
   reviewer's sheet are merged into their review (a blank value leaves the criterion as
-  it was); every review touched gets a new version, so a form open in a browser is
-  refused as stale; a review with a value for every criterion becomes submitted; every
-  change is audited old → new, one event per review, plus one event for the file. The
-  results are refreshed when a review's totals or state changed (not for comments alone).
+  it was; a row left blank where nothing was entered yet changes nothing, so the untouched
+  template imports as no change); every review the sheet names gets a new version, so a
+  form open in a browser is refused as stale; a review with a value for every criterion
+  becomes submitted; every change is audited old → new, one event per review, plus one
+  event for the file. The results are refreshed when a review's totals or state changed
+  (not for comments alone).
 """
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ Rules (``review_import`` states them for the user):
 - the totals (``review_totals``) are recomputed for the reviews with a value written or added;
   a comment or verdict alone leaves a review's totals as they were, and when no review's
   totals or state changed the results are not stale;
-- every review touched gets a new version (``updated_at`` now), so a form open in a
+- a draft review is created for an assignment without one only when one of its rows changes
+  something;
+- every review the sheet names gets a new version (``updated_at`` now), so a form open in a
   browser is refused as stale; a review with a value for every criterion of its set
   becomes submitted;
 - audit: one ``review.import`` event per review with a change, old → new of each changed
@@ -30,7 +32,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from itertools import groupby, repeat
+from itertools import compress, groupby, repeat
 from operator import add, and_, getitem, is_, itemgetter
 from typing import NamedTuple
 
@@ -62,7 +64,7 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
                  progress: Callable[[int], None] | None = None) -> Merged:
     """Merge the rows into the reviews (module rules) in the open transaction."""
     assignments = set(rows.assignments)
-    reviews = _reviews(campaign, assignments, now)
+    reviews = _reviews(campaign, assignments)
     set_of = {a: (campaign.collective_set_id if t == "collective" else campaign.individual_set_id)
               for a, t in db.execute(Assignment.select(Assignment.id, Submission.target).join(Submission)
                                      .where(Submission.campaign == campaign)).fetchall() if a in assignments}
@@ -72,17 +74,22 @@ def merge_scores(actor: User | None, campaign: Campaign, rows: ScoreRows, now: d
         criteria[set_id][code] = c
     # the key of each row's score in ``_stored``
     span = (Criterion.select(fn.MAX(Criterion.id)).scalar() or 0) + 1
-    review_key = {a: reviews[a][0] * span for a in assignments}
+    # (an assignment without a review has no stored score: a negative key finds none)
+    review_key = {a: reviews[a][0] * span if a in reviews else -span for a in assignments}
     codes = {a: criteria[set_of[a]] for a in assignments}
     keys = map(add, map(review_key.__getitem__, rows.assignments),
                map(getitem, map(codes.__getitem__, rows.assignments), rows.criteria))
     merged = _Merge()
     outcomes, fresh = merged.outcomes(keys, rows, _stored(campaign, span))
+    # a review is created only for an assignment some row of which changes something
+    missing = set(compress(rows.assignments, outcomes)) - reviews.keys()
+    if missing:
+        reviews = _reviews(campaign, assignments, create=missing, now=now)
     start = 0
     # the pieces of a review are gathered run by run (a sheet lists a review's rows together, usually)
     for assignment_id, run in groupby(rows.assignments):
         end = start + len(list(run))
-        if merged.review(reviews[assignment_id][0], outcomes[start:end]) \
+        if assignment_id in reviews and merged.review(reviews[assignment_id][0], outcomes[start:end]) \
                 and progress is not None and len(merged.pieces) % PROGRESS_EVERY == 0:
             progress(len(merged.pieces))
         start = end
@@ -196,19 +203,17 @@ class _Ref:
 _Ref.__name__ = Review.__name__
 
 
-def _reviews(campaign: Campaign, assignments: set[int], now: dt.datetime) -> dict[int, tuple[int, str]]:
-    """Assignment id -> (review id, state) for every assignment of the rows; missing reviews are created."""
-    def load() -> dict[int, tuple[int, str]]:
-        return {a: (rid, state) for rid, a, state in db.execute(
-            Review.select(Review.id, Review.assignment, Review.state).join(Assignment).join(Submission)
-            .where(Submission.campaign == campaign)).fetchall() if a in assignments}
-    reviews = load()
-    missing = sorted(a for a in assignments if a not in reviews)
+def _reviews(campaign: Campaign, assignments: set[int], create: set[int] = frozenset(),
+             now: dt.datetime | None = None) -> dict[int, tuple[int, str]]:
+    """Assignment id -> (review id, state) for the assignments of the rows that have a review,
+    after creating a draft review for each assignment of ``create``."""
     bulk_insert_columns(Review, {
-        Review.assignment: Stored(missing), Review.state: Shared("draft"), Review.version: Shared(1),
+        Review.assignment: Stored(sorted(create)), Review.state: Shared("draft"), Review.version: Shared(1),
         Review.updated_at: Shared(now), Review.total: Shared(0), Review.valued: Shared(0),
-        Review.disqualifying: Shared(False)}, len(missing))
-    return load() if missing else reviews
+        Review.disqualifying: Shared(False)}, len(create))
+    return {a: (rid, state) for rid, a, state in db.execute(
+        Review.select(Review.id, Review.assignment, Review.state).join(Assignment).join(Submission)
+        .where(Submission.campaign == campaign)).fetchall() if a in assignments}
 
 
 def _stored(campaign: Campaign, span: int) -> dict[int, tuple]:

@@ -235,6 +235,7 @@ def test_the_untouched_template_imports_as_no_change(assigned):
     assert (report.rows, report.changed, report.submitted) == (2 * len(assigned["cs"].criteria), 0, 0)
     assert (Score.select().count(),
             AuditEvent.select().where(AuditEvent.action == "review.import").count()) == before == (1, 0)
+    assert Review.select().count() == 1, "a review was opened for an assignment nothing was entered for"
 
 
 def test_a_blank_row_with_a_comment_stores_a_score_without_a_value(assigned):
