@@ -12,7 +12,8 @@ write nothing when any row is wrong; the refusal lists every problem by row and 
   form open in a browser is refused as stale; a review with a value for every criterion
   becomes submitted; every change is audited old → new, one event per review, plus one
   event for the file. The results are refreshed when a review's totals or state changed
-  (not for comments alone).
+  (not for comments alone). The import runs as one large write (``bulk_write``: a larger page
+  cache, foreign keys known by construction, the log checkpointed beside it).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 from peewee import JOIN, chunked
 
 from .. import wal
+from ..bulk_write import foreign_keys_off, large_write
 from ..database import db
 from ..memory import no_cycle_collection
 from ..domain import review_sheets
@@ -160,8 +162,8 @@ def import_scores(actor: User | None, campaign: Campaign, filename: str, data: b
     """Check every row, then merge the values into the reviews in one transaction, or write nothing."""
     now = now or utcnow()
     check_campaign_review_window(campaign, now)
-    with wal.checkpoints_held():
-        with no_cycle_collection():
+    with large_write():
+        with no_cycle_collection(), foreign_keys_off():
             report, merged = _import_scores(actor, campaign, filename, data, now, progress)
         wal.checkpoint_beside()     # committed: the log is copied into the database beside what follows
         if merged.results_stale:

@@ -286,6 +286,11 @@ def test_secretary_imports_scores_from_the_web_with_a_row_report(assigned, clien
     assert response.status_code == 422 and Score.select().count() == 0
     assert "Chưa nhập: 1 dòng có lỗi" in text and "Dòng 2 – cột «Điểm chấm»" in text
     response = client.post(url, data={"csrf_token": csrf_from(page),
+                                      "file": (io.BytesIO(xlsx(SCORE_HEADER, full_rows(cs)[0])), "phieu.xlsx")})
+    text = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 điểm thêm mới hoặc thay đổi; 0 phiếu đủ mọi tiêu chí đã được nộp" in text
+    assert "1 phiếu còn thiếu tiêu chí nên chưa nộp" in text and Review.get().state == "draft"
+    response = client.post(url, data={"csrf_token": csrf_from(page),
                                       "file": (io.BytesIO(xlsx(SCORE_HEADER, *full_rows(cs))), "phieu.xlsx")})
     assert response.status_code == 302 and Review.get().state == "submitted"
     download = client.get(f"{url}/mau.xlsx")
@@ -325,3 +330,34 @@ def test_the_import_leaves_its_log_checkpoint_to_a_thread_beside_it(assigned):
     wal.settle()
     assert wal.ended() == ended + 1
     assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == wal.AUTOCHECKPOINT
+
+
+def test_the_import_writes_without_row_by_row_foreign_key_checks_and_leaves_none_broken(assigned, monkeypatch):
+    """Inside the import foreign keys are known by construction (``bulk_write``); afterwards the
+    connection checks them again, and every row written has its parents."""
+    from peewee import SqliteDatabase
+
+    from emulation.bulk_write import LARGE_CACHE_KIB
+    from emulation.database import db
+    from emulation.services import score_merge
+    if not isinstance(db.obj, SqliteDatabase):
+        pytest.skip("SQLite's connection pragmas")
+    seen, insert_new = [], score_merge.insert_new
+
+    def spy(*args):
+        seen.append((db.execute_sql("PRAGMA foreign_keys").fetchone()[0],
+                     db.execute_sql("PRAGMA cache_size").fetchone()[0]))
+        return insert_new(*args)
+
+    monkeypatch.setattr(score_merge, "insert_new", spy)
+    cs = assigned["cs"]
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    refused(import_scores, assigned["secretary"], assigned["campaign"], "diem.csv",
+            csv_bytes(SCORE_HEADER, ["XYZ", "chamcheo", cs.criteria[0].code, "1", "", ""]))
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    import_scores(assigned["secretary"], assigned["campaign"], "diem.csv", csv_bytes(SCORE_HEADER, *full_rows(cs)))
+    assert seen == [(0, -LARGE_CACHE_KIB)]
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA cache_size").fetchone()[0] == cache
+    assert Score.select().count() == len(cs.criteria)
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
