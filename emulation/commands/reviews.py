@@ -57,7 +57,7 @@ def import_scores(campaign: str, file: Path) -> None:
     click.echo(f"Đã nhập {report.rows} dòng: {report.reviews} phiếu chấm, {report.changed} điểm thêm mới "
                f"hoặc thay đổi; {report.submitted} phiếu đã đủ mọi tiêu chí (đã nộp).")
     if report.reviews > report.submitted:
-        click.echo(f"{report.reviews - report.submitted} phiếu còn thiếu tiêu chí: lưu nháp, cần chấm tiếp.")
+        click.echo(f"{report.reviews - report.submitted} phiếu còn thiếu tiêu chí nên chưa nộp: cần chấm tiếp.")
 
 
 @scores.command("template")

@@ -43,8 +43,8 @@ def page(campaign_id: int, kind: str):
                         "%(s)d phiếu đủ mọi tiêu chí đã được nộp.", n=report.rows, r=report.reviews,
                         c=report.changed, s=report.submitted), "success")
                 if report.reviews > report.submitted:
-                    flash(_("%(n)d phiếu còn thiếu tiêu chí được lưu nháp.", n=report.reviews - report.submitted),
-                          "info")
+                    flash(_("%(n)d phiếu còn thiếu tiêu chí nên chưa nộp: cần chấm tiếp các tiêu chí còn trống.",
+                            n=report.reviews - report.submitted), "info")
                 return redirect(url_for("progress.board", campaign_id=campaign.id))
             report = service.import_assignments(current_user, campaign, storage.filename or "", storage.read())
             flash(_("Đã nhập %(n)d dòng: %(c)d lượt phân công mới, %(k)d đã có từ trước.",
