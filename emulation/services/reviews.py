@@ -26,7 +26,7 @@ from ..domain.policy import parse_decimal
 from ..domain.submission import window_open
 from ..models import Assignment, Campaign, Criterion, Review, Score, Submission, User, utcnow
 from . import CriterionErrors, ServiceError
-from .audit import record
+from .audit import changes, record
 from .campaigns import to_local
 from .review_totals import recompute as recompute_totals
 from .submissions import StaleSave, criteria_of, stored_scores
@@ -134,10 +134,12 @@ def save_review(actor: User, assignment: Assignment, entries: dict[str, ScoreEnt
             if row is None:
                 Score.create(review=review, criterion=rows[code], **fields)
                 new[code] = fields
-            elif (row.value, row.comment, row.evidence_verdict) != tuple(fields.values()):
-                old[code] = {"value": row.value, "comment": row.comment, "evidence_verdict": row.evidence_verdict}
+                continue
+            # audited old → new: only the fields that changed (the score import writes the same)
+            before, after = changes(row, list(fields), fields)
+            if after:
+                old[code], new[code] = before, after
                 Score.update(**fields).where(Score.id == row.id).execute()
-                new[code] = fields
         if new:
             recompute_totals([review.id])
             action = "review.change" if review.state == "submitted" else "review.save"

@@ -16,8 +16,9 @@ Rules (``review_import`` states them for the user):
   browser is refused as stale; a review with a value for every criterion of its set
   becomes submitted;
 - audit: one ``review.import`` event per review with a change, old → new of each changed
-  criterion ({value, comment, evidence_verdict}); one ``review.submit`` per review that
-  becomes submitted.
+  criterion, as the review form records it (``audit.changes``: the fields of value, comment
+  and evidence_verdict that changed; all three for a new score); one
+  ``review.submit`` per review that becomes submitted.
 
 Built for a million rows: the stored scores are read as plain rows in one query, what a
 row does to a stored (value, comment, verdict) — unchanged, or its audit text and the
@@ -49,6 +50,7 @@ from .score_writes import KEEP, insert_new, update_scores
 PROGRESS_EVERY = 500
 NEW = object()      # the stored value of a score not stored yet
 _ABSENT = (None, None, NEW, "", "")            # ``_stored``'s row for a score not stored yet
+_EVERY = (None, None, None)     # a new score: every field is audited (none is ``KEEP``)
 _first, _second, _revalues = itemgetter(0), itemgetter(1), itemgetter(3)
 _score_id, _was, _was_comment, _was_verdict = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 
@@ -175,15 +177,16 @@ class _Merge:
         if was is NEW:
             if value is None and not comment and not verdict:
                 return ()       # nothing entered for this criterion yet
-            return None, text.new(code, value, comment, verdict), None, value is not None
+            return None, text.piece(code, _EVERY, value, comment, verdict), None, value is not None
         scaled = was if value is None else text.scaled(value)
         comment, verdict = comment or was_comment, verdict or was_verdict
         if scaled == was and comment == was_comment and verdict == was_verdict:
             return ()
         change = (scaled if scaled != was else KEEP, comment if comment != was_comment else KEEP,
                   verdict if verdict != was_verdict else KEEP)
-        return (text.old(code, was, was_comment, was_verdict), text.new(code, value, comment, verdict, was),
-                self.updates.setdefault(change, []), scaled != was)
+        return (text.piece(code, change, Score.value.python_value(was), was_comment, was_verdict),
+                text.piece(code, change, value, comment, verdict), self.updates.setdefault(change, []),
+                scaled != was)
 
     def events(self) -> list[tuple]:
         """One ``review.import`` event per review with a change, in the order the reviews came."""
@@ -236,11 +239,12 @@ def _stored(campaign: Campaign, span: int) -> dict[int, tuple]:
 class _AuditText:
     """Stored values <-> Decimals, and the audit text of scores.
 
-    ``encode`` gives exactly what ``audit`` would store for {code: {value, comment,
-    evidence_verdict}}: ``json.dumps`` with sorted keys and the value as text. A new value is
-    known by its identity, not its equality: equal Decimals may print differently (5 and 5.0),
-    and the import hands out one Decimal object per distinct text (``keep`` holds each one
-    whose identity is used as a key, so that identity stays its own).
+    ``encode`` gives exactly what ``audit`` would store for {code: {field: value}} (the fields
+    that changed, as ``audit.changes`` gives them): ``json.dumps`` with sorted keys and the
+    value as text. A new value is known by its identity, not its equality: equal Decimals may
+    print differently (5 and 5.0), and the import hands out one Decimal object per distinct
+    text (``keep`` holds each one whose identity is used as a key, so that identity stays its
+    own).
     """
 
     def __init__(self) -> None:
@@ -257,19 +261,16 @@ class _AuditText:
             found = self.scaled_of[value] = Score.value.db_value(value)
         return found
 
-    def old(self, code: str, stored: int | None, comment: str, verdict: str) -> tuple[str, str]:
-        """(code, "code": {…}) of a stored score (its value as ``Score.value`` reads it back)."""
-        return self._piece(code, Score.value.python_value(stored), comment, verdict)
-
-    def new(self, code: str, value: Decimal | None, comment: str, verdict: str,
-            stored: int | None = None) -> tuple[str, str]:
-        """(code, "code": {…}) of a score as written: ``value``, or the stored one when it is None."""
-        shown = Score.value.python_value(stored) if value is None else value
-        return self._piece(code, shown, comment, verdict)
-
     @staticmethod
-    def _piece(code: str, value: Decimal | None, comment: str, verdict: str) -> tuple[str, str]:
-        fields = {"value": None if value is None else str(value), "comment": comment, "evidence_verdict": verdict}
+    def piece(code: str, change: tuple, value: Decimal | None, comment: str, verdict: str) -> tuple[str, str]:
+        """(code, "code": {…}) of the fields ``change`` does not ``KEEP``, with these values."""
+        fields = {}
+        if change[0] is not KEEP:
+            fields["value"] = None if value is None else str(value)
+        if change[1] is not KEEP:
+            fields["comment"] = comment
+        if change[2] is not KEEP:
+            fields["evidence_verdict"] = verdict
         return code, (json.dumps(code, ensure_ascii=False) + ": "
                       + json.dumps(fields, ensure_ascii=False, sort_keys=True))
 

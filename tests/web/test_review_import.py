@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -146,11 +147,38 @@ def test_reimport_audits_changes_and_makes_open_forms_stale(assigned):
     import_scores(assigned["secretary"], assigned["campaign"], "d.csv", csv_bytes(SCORE_HEADER, *rows, sep=";"))
     score = Score.get(Score.criterion == Score.select(Score.criterion).limit(1))
     changes = [e for e in AuditEvent.select().where(AuditEvent.action == "review.import").order_by(AuditEvent.id)]
-    assert '"value": "5"' in changes[-1].old and '"value": "4.5"' in changes[-1].new
+    code = cs.criteria[0].code      # only the value changed: the comment and verdict are not repeated
+    assert (changes[-1].old, changes[-1].new) == (_json({code: {"value": "5"}}), _json({code: {"value": "4.5"}}))
     assert score.review.state == "submitted"
     from emulation.services.submissions import StaleSave
     with pytest.raises(StaleSave):
         save_review(peer, assignment, {cs.criteria[0].code: ScoreEntry("4")}, review.version)
+
+
+VERDICT_LABELS = {"": "", "accepted": "Đạt", "insufficient": "Chưa đủ", "missing": "Thiếu"}
+
+
+@pytest.mark.parametrize("first, then, changed", [
+    (("5", "", "accepted"), ("4,5", "", "accepted"), {"value"}),
+    (("5", "", ""), ("5", "Theo biên bản", ""), {"comment"}),
+    (("5", "", ""), ("5,0", "", "insufficient"), {"evidence_verdict"}),      # 5.0 is 5: no change
+    (("5", "Đủ", "accepted"), ("3", "Thiếu ảnh chụp", "missing"), {"value", "comment", "evidence_verdict"}),
+])
+def test_the_import_audits_a_change_as_the_review_form_does(assigned, first, then, changed):
+    """One format for a score's change, whoever makes it: old → new of the fields that changed."""
+    cs, peer = assigned["cs"], assigned["peer"]
+    code = cs.criteria[0].code
+    by_form, by_import = (Assignment.get(Assignment.submission == sub.id) for sub in assigned["subs"])
+    for assignment in (by_form, by_import):
+        save_review(peer, assignment, {code: ScoreEntry(*first)}, 1)
+    save_review(peer, by_form, {code: ScoreEntry(*then)}, 2)
+    value, comment, verdict = then
+    import_scores(None, assigned["campaign"], "d.csv",
+                  csv_bytes(SCORE_HEADER, ["HDI", "chamcheo", code, value, comment, VERDICT_LABELS[verdict]], sep=";"))
+    form = AuditEvent.select().where(AuditEvent.action == "review.save").order_by(AuditEvent.id.desc()).get()
+    imported = AuditEvent.get(AuditEvent.action == "review.import")
+    assert (imported.old, imported.new) == (form.old, form.new)
+    assert set(json.loads(form.old)[code]) == set(json.loads(form.new)[code]) == changed
 
 
 def test_blank_values_keep_what_was_scored(assigned):
