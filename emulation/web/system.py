@@ -1,12 +1,12 @@
 """Committee tools: the audit log and the background worker's health."""
 from __future__ import annotations
 
-from peewee import JOIN
 from flask import Blueprint, current_app, render_template, request
 
+from ..domain import audit_labels, audit_view
 from ..extensions import huey
-from ..models import AuditEvent, User
 from ..tasks import ping
+from .audit_filters import page_query, read_filters
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -14,12 +14,14 @@ PAGE_SIZE = 50
 
 @bp.route("/audit")
 def audit():
+    """The log, newest first, filtered by the query string (``audit_filters``), old → new as lines."""
     page = max(request.args.get("page", 1, type=int), 1)
-    query = (AuditEvent.select(AuditEvent, User).join(User, join_type=JOIN.LEFT_OUTER)
-             .order_by(AuditEvent.id.desc()))
-    events = list(query.paginate(page, PAGE_SIZE))
-    return render_template("admin/audit.html", events=events, page=page,
-                           has_next=len(events) == PAGE_SIZE)
+    filters = read_filters(request.args, current_app.config["TIMEZONE"])
+    events = list(page_query(filters, page, PAGE_SIZE))
+    rows = [(e, audit_view.change_lines(e.old, e.new)) for e in events]
+    return render_template("admin/audit.html", rows=rows, page=page, has_next=len(events) == PAGE_SIZE,
+                           filters=filters, actions=audit_labels.ACTION_LABELS,
+                           action_groups=audit_labels.ACTION_GROUPS, objects=audit_labels.OBJECT_LABELS)
 
 
 @bp.route("/system", methods=["GET", "POST"])
