@@ -112,5 +112,6 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
              "officer": N_("Cán bộ thi đua đơn vị"), "peer": N_("Người chấm chéo"),
              "leader": N_("Thành viên hội đồng")},
     "target": {"collective": N_("Tập thể"), "individual": N_("Cá nhân")},
+    "mode": {"full": N_("Bản đầy đủ (khung, quốc huy)"), "blank": N_("Bản in trên phôi (chỉ chữ)")},
 }
 YES, NO = N_("Có"), N_("Không")

@@ -76,6 +76,8 @@ CASES = [
     pytest.param(None, float("nan"), ["nan"], id="not-a-number"),
     pytest.param({"value": "5"}, {"value": "5.0"}, ["Điểm: #Decimal('5') → #Decimal('5.0')"], id="same-number-other-text"),
     pytest.param(None, None, [], id="nothing"),
+    pytest.param(None, {"batch": 1, "mode": "blank"}, ["Lô: #Decimal('1')", "Chế độ in: [Bản in trên phôi (chỉ chữ)]"],
+                 id="print-mode"),
 ]
 
 
