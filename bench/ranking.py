@@ -26,7 +26,9 @@ row), then times in the same run:
     database file runs beside it in a thread (``emulation.wal``), is waited for after the timing
     and printed apart.
 
-(a) and (b) are each timed five times, alternately, and the fastest of each kept.
+(a) and (b) are each timed nine times, alternately, and the fastest of each kept: on a shared
+host a slow spell of some seconds can cover five runs of one and miss the fastest of the other
+(five runs gave ratios 1.42–1.84 on one afternoon whose quiet ratio was 1.37–1.40).
 
 Last line: ``ranking_refresh_s=… raw_sql_s=… ratio=… page_median_ms=… import_rows_s=…
 import_changed_rows_s=… import_new_rows_s=… import_ratio=… import_changed_ratio=… import_new_ratio=…``.
@@ -47,6 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 CLUSTERS = 20
+ALTERNATIONS = 9        # timings of (a) and (b), alternately; the fastest of each is kept
 FLOOR = ("SELECT a.submission_id, SUM(s.value) FROM score s JOIN review r ON s.review_id = r.id "
          "JOIN assignment a ON r.assignment_id = a.id WHERE r.state = 'submitted' GROUP BY a.submission_id")
 
@@ -201,7 +204,7 @@ def main() -> None:
             build_s = time.perf_counter() - start
             scores = Score.select().count()
             refresh, raw = [], []
-            for _ in range(5):
+            for _ in range(ALTERNATIONS):
                 start = time.perf_counter()
                 report = refresh_results(campaign)
                 refresh.append(time.perf_counter() - start)
