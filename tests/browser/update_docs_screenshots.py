@@ -13,7 +13,8 @@ SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
 NAMES = ("login", "home-committee", "campaign-view", "self-assessment-form", "unit-home",
          "review-queue", "review-form-errors", "review-form-submitted", "progress-board", "score-import-errors",
-         "council-tie", "objections", "decision", "e2e-03-award-rules", "e2e-11-certificates")
+         "council-tie", "objections", "decision", "e2e-03-award-rules", "e2e-11-certificates",
+         "audit-log")
 
 
 def main() -> int:
