@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from peewee import JOIN
 from werkzeug.datastructures import MultiDict
 
 from ..domain.audit_view import day_start_utc, parse_day
-from peewee import JOIN
-
 from ..models import AuditEvent, User
 
 NUMBER = re.compile(r"[0-9]{1,18}")

@@ -202,3 +202,33 @@ def test_filtered_pages_are_picked_from_an_index(app, make, query, index):
         sql, params = page_query(filters, 2, 50).sql()
         plan = " / ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
     assert f"COVERING INDEX {index}" in plan and "SCAN" not in plan, plan
+
+
+def test_the_committee_opens_an_objects_history_from_its_page(app, login):
+    """Campaign, decision, explained result and account pages link to their history in the log,
+    for the committee only (the one role that reads it)."""
+    from emulation.models import Decision, User
+    from emulation.services.demo import DEMO_PASSWORD, seed_demo
+    from emulation.services.results_refresh import refresh_results
+    seed_demo()
+    decision = Decision.get()
+    submission = Submission.get(Submission.campaign == decision.campaign, Submission.state == "locked")
+    refresh_results(decision.campaign)
+    officer = User.get(User.username == "txbac")
+    pages = {f"/campaigns/{decision.campaign_id}": f"object_type=Campaign&amp;object_id={decision.campaign_id}",
+             f"/decisions/{decision.id}": f"object_type=Decision&amp;object_id={decision.id}",
+             f"/submissions/{submission.id}/result": f"object_type=Submission&amp;object_id={submission.id}",
+             f"/users/{officer.id}": f"object_type=User&amp;object_id={officer.id}"}
+    committee, secretary = app.test_client(), app.test_client()
+    login(User.get(User.username == "btdkt"), DEMO_PASSWORD, c=committee)
+    login(User.get(User.username == "thuky"), DEMO_PASSWORD, c=secretary)
+    for url, query in pages.items():
+        page = committee.get(url).get_data(as_text=True)
+        assert f'href="/admin/audit?{query}"' in page, url
+        assert committee.get(f"/admin/audit?{query.replace('&amp;', '&')}").status_code == 200
+        shown = secretary.get(url)
+        assert shown.status_code != 200 or "/admin/audit?" not in shown.get_data(as_text=True), url
+    # the secretary reads the decision and the explained result, without the link
+    assert secretary.get(f"/decisions/{decision.id}").status_code == 200
+    assert secretary.get(f"/submissions/{submission.id}/result").status_code == 200
+    assert 'href="/admin/audit?actor=txbac"' in committee.get(f"/users/{officer.id}").get_data(as_text=True)
