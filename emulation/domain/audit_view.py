@@ -16,7 +16,8 @@ Rules (the audit page states them by showing them):
   a number (a JSON number, or the decimal text of a numeric field such as ``value``: the page
   writes it the Vietnamese way, 4,5), an instant (text of an ISO date and time, UTC as every
   stored instant: the page shows it in local time) or a day (ISO date), or compact text (a
-  list of plain values joined by ", ", anything deeper as JSON);
+  list of plain values joined by ", "; a list of such lists, the rows of a table such as a
+  decision's awards, each row joined by " – " and the rows by "; "; anything deeper as JSON);
 - text that is not JSON is shown as it is: reading the log never fails.
 """
 from __future__ import annotations
@@ -122,11 +123,22 @@ def shown(value: Any, key: str = "") -> Value:
         return Value(LABEL, label) if label else _typed(value, key) if value else Value(EMPTY)
     if isinstance(value, (list, dict)) and not value:
         return Value(EMPTY)
+    if isinstance(value, list) and value and all(map(_plain_list, value)) and all(value):
+        return Value(TEXT, "; ".join(" – ".join(map(_plain_text, row)) for row in value))
     if isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value):
-        return Value(TEXT, ", ".join("—" if v is None else str(v) for v in value))
+        return Value(TEXT, ", ".join(map(_plain_text, value)))
     if isinstance(value, (list, dict)):
         return Value(TEXT, json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
     return Value(TEXT, str(value))
+
+
+def _plain_text(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def _plain_list(value: Any) -> bool:
+    """A list of plain values (no list or object in it)."""
+    return isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value)
 
 
 def _typed(text: str, key: str) -> Value:
