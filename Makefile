@@ -34,7 +34,7 @@ test: install
 
 ## make messages: re-extract translatable strings and update the English catalogue
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o emulation/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k NP_:1c,2 -o emulation/translations/messages.pot .
 	$(BIN)/pybabel update -i emulation/translations/messages.pot -d emulation/translations -l en --no-fuzzy-matching
 
 clean:

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .audit_labels import ACTION_LABELS, FIELD_LABELS, OBJECT_LABELS, VALUE_LABELS, YES, NO
+from .audit_labels import ACTION_LABELS, FIELD, FIELD_LABELS, OBJECT, OBJECT_LABELS, VALUE_LABELS, YES, NO
 
 ABSENT, NULL, EMPTY, TEXT, LABEL = "absent", "null", "empty", "text", "label"
 NUMBER, MOMENT, DAY = "number", "moment", "day"
@@ -44,9 +44,11 @@ _ORDER = {key: i for i, key in enumerate(FIELD_LABELS)}
 
 @dataclass(frozen=True)
 class Name:
-    """A key or code as shown: ``known`` names are N_-marked Vietnamese to translate."""
+    """A key or code as shown: ``known`` names are marked Vietnamese to translate, in ``context``
+    when they have one (``NP_``: translated with ``pgettext``)."""
     text: str
     known: bool = False
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,11 @@ def action_name(code: str) -> Name:
 
 
 def object_name(object_type: str) -> Name:
-    return Name(OBJECT_LABELS[object_type], True) if object_type in OBJECT_LABELS else Name(object_type)
+    return Name(OBJECT_LABELS[object_type], True, OBJECT) if object_type in OBJECT_LABELS else Name(object_type)
 
 
 def field_name(key: str) -> Name:
-    return Name(FIELD_LABELS[key], True) if key in FIELD_LABELS else Name(key)
+    return Name(FIELD_LABELS[key], True, FIELD) if key in FIELD_LABELS else Name(key)
 
 
 def natural_key(key: str) -> list:

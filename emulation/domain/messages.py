@@ -12,6 +12,13 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark a message with a context (``pybabel extract -k NP_:1c,2``): one Vietnamese word may
+    name different things in English ("Quyết định": the Decisions page, a Decision #1); the
+    caller translates it with ``pgettext(context, message)``. Returns the message unchanged."""
+    return message
+
+
 class Templated:
     """Mixin for frozen dataclasses with ``template`` and ``params`` fields."""
 

@@ -21,7 +21,8 @@ def audit():
     rows = [(e, audit_view.change_lines(e.old, e.new)) for e in events]
     return render_template("admin/audit.html", rows=rows, page=page, has_next=len(events) == PAGE_SIZE,
                            filters=filters, actions=audit_labels.ACTION_LABELS,
-                           action_groups=audit_labels.ACTION_GROUPS, objects=audit_labels.OBJECT_LABELS)
+                           action_groups=audit_labels.ACTION_GROUPS, objects=audit_labels.OBJECT_LABELS,
+                           object_context=audit_labels.OBJECT)
 
 
 @bp.route("/system", methods=["GET", "POST"])

@@ -105,9 +105,9 @@ def test_known_names_are_marked_and_unknown_ones_kept():
     assert view.action_name("review.import") == Name("Nhập điểm từ bảng tính", True)
     assert view.action_name("review.change") == Name("Sửa phiếu chấm", True)
     assert view.action_name("x.future") == Name("x.future", False)
-    assert view.object_name("Review") == Name("Phiếu chấm", True)
+    assert view.object_name("Review") == Name("Phiếu chấm", True, "audit object")
     assert view.object_name("Gadget") == Name("Gadget")
-    assert view.field_name("comment") == Name("Nhận xét", True)
+    assert view.field_name("comment") == Name("Nhận xét", True, "audit field")
     assert view.field_name("I.1") == Name("I.1")
 
 

@@ -17,7 +17,7 @@ from tests.helpers import post
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 METHOD_MAP = [("emulation/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "_l": None, "N_": None, "gettext": None,
+KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "_l": None, "N_": None, "NP_": ((1, "c"), 2), "gettext": None,
             "lazy_gettext": None, "ngettext": (1, 2)}
 
 
