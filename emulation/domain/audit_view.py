@@ -3,12 +3,13 @@
 Rules (the audit page states them by showing them):
 
 - an action code, an object type or a field key has a Vietnamese name when ``audit_labels``
-  lists it (marked with ``N_``, translated by the page); an unknown one is shown as it is;
+  lists it (marked with ``N_``, or ``NP_`` with a context, translated by the page); an unknown
+  one is shown as it is;
 - ``old`` and ``new`` are the JSON texts ``services.audit`` stores ("" means none). When each
   side is a JSON object or none, there is one line per key found on either side (in the order
-  below); a key whose value is an object on one side and an object or
-  nothing on the other (the score events: {criterion code: {field: value}}) gives one line
-  per inner key, named "outer · inner". Anything else gives a single unnamed line;
+  below); a key whose value is an object on one side and an object or nothing on the other
+  (the score events: {criterion code: {field: value}}) gives one line per inner key, named
+  "outer · inner". Anything else gives a single unnamed line;
 - the keys come in the order of ``FIELD_LABELS`` (a score's value first, then its comment and
   verdict), the others after them in natural order (criterion I.2 before I.10);
 - a value is shown as: nothing (absent on that side), null (—), empty (an empty string, list
@@ -127,7 +128,7 @@ def shown(value: Any, key: str = "") -> Value:
         return Value(EMPTY)
     if isinstance(value, list) and value and all(map(_plain_list, value)) and all(value):
         return Value(TEXT, "; ".join(" – ".join(map(_plain_text, row)) for row in value))
-    if isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value):
+    if _plain_list(value):
         return Value(TEXT, ", ".join(map(_plain_text, value)))
     if isinstance(value, (list, dict)):
         return Value(TEXT, json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
