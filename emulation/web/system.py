@@ -18,11 +18,12 @@ def audit():
     page = max(request.args.get("page", 1, type=int), 1)
     filters = read_filters(request.args, current_app.config["TIMEZONE"])
     events = list(page_query(filters, page, PAGE_SIZE))
-    rows = [(e, audit_view.change_lines(e.old, e.new)) for e in events]
+    rows = [(e, audit_view.action_name(e.action), audit_view.object_name(e.object_type),
+             audit_view.change_lines(e.old, e.new)) for e in events]
     return render_template("admin/audit.html", rows=rows, page=page, has_next=len(events) == PAGE_SIZE,
                            filters=filters, actions=audit_labels.ACTION_LABELS,
-                           action_groups=audit_labels.ACTION_GROUPS, objects=audit_labels.OBJECT_LABELS,
-                           object_context=audit_labels.OBJECT)
+                           action_groups=audit_labels.ACTION_GROUPS,
+                           objects={code: audit_view.object_name(code) for code in audit_labels.OBJECT_LABELS})
 
 
 @bp.route("/system", methods=["GET", "POST"])
